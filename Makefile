@@ -1,0 +1,49 @@
+# LMS Board: two set-up commands, `make run` and `make test`, on a fresh machine.
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+PORT    ?= 8501
+export LMS_BOARD_DATA ?= ./data
+
+.PHONY: run test lint typecheck pytest bench robust e2e clean install
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml constraints.txt
+	$(BIN)/pip install -q -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Start the app at http://localhost:8501 (bound to 127.0.0.1), demo cases loaded on an empty store.
+run: $(STAMP)
+	$(BIN)/python -m lms_board.store_init
+	$(BIN)/streamlit run streamlit_app/app.py --server.address 127.0.0.1 --server.port $(PORT)
+
+## ruff, mypy on src/lms_board, then pytest (real-browser tests run when chromium is present).
+test: $(STAMP) lint typecheck pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy src/lms_board
+
+pytest: $(STAMP)
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+e2e: $(STAMP)
+	$(BIN)/python -m pytest -q -m e2e tests/e2e
+
+bench: $(STAMP)
+	$(BIN)/python -m bench.run
+
+robust: $(STAMP)
+	$(BIN)/python -m pytest -q tests/robust $(ROBUST_ARGS)
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

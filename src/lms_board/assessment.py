@@ -1,0 +1,195 @@
+"""The Assessment of a case (``shared/spec/assessment.md``): the one object every page,
+export and the CLI render. Built only by :func:`lms_board.assess.assess`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Category = Literal["resectable", "advanced"]
+Subtype = Literal["localized", "oligometastatic", "locally_advanced", "metastatic"]
+Modality = Literal[
+    "surgery", "radiotherapy", "systemic", "local_ablative", "supportive", "observation"
+]
+Intent = Literal["curative", "palliative"]
+ImagingModality = Literal["MRI", "CT", "radiograph", "PET-CT"]
+ImagingRegion = Literal["primary site", "chest", "abdomen/pelvis", "chest/abdomen/pelvis"]
+
+#: Every workup gap code the assessment may emit (assessment.md).
+GAP_CODES: tuple[str, ...] = (
+    "no_tissue_diagnosis",
+    "fna_only",
+    "thin_core_needle",
+    "not_image_guided",
+    "transperitoneal_biopsy",
+    "no_expert_pathology_review",
+    "no_local_mri",
+    "no_chest_ct",
+    "no_abdomen_pelvis_ct",
+    "resectability_not_assessed",
+    "grade_unknown",
+)
+#: Every flag code the assessment may emit (assessment.md).
+FLAG_CODES: tuple[str, ...] = (
+    "pediatric",
+    "amputation_only_option",
+    "grade_discrepancy",
+    "gist_not_excluded",
+    "morcellated_uterine",
+    "anthracycline_limit",
+    "poor_performance",
+    "identifier_in_free_text",
+)
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Reason(_Out):
+    """One rule that fired: a stable id, a sentence and its sources."""
+
+    rule: str
+    text: str
+    evidence: list[str] = Field(default_factory=list)
+
+
+class Classification(_Out):
+    category: Category
+    subtype: Subtype
+    provisional: bool
+    rationale: list[Reason]
+
+    @property
+    def label(self) -> str:
+        """Badge text, e.g. ``Resectable · localized``."""
+        return f"{self.category.capitalize()} · {self.subtype.replace('_', ' ')}"
+
+
+class Grade(_Out):
+    system: Literal["FNCLCC"] = "FNCLCC"
+    differentiation: int | None
+    mitoses: int | None
+    necrosis: int | None
+    score: int | None
+    grade: int | None
+    reported_grade: int | None
+    discrepancy: bool
+    source: Literal["computed", "reported", "unknown"]
+
+
+class Stage(_Out):
+    system: str | None
+    t: str | None = None
+    n: str | None = None
+    m: str | None = None
+    group: str | None = None
+    note: str = ""
+
+
+class WorkupGap(_Out):
+    code: str
+    message: str
+    evidence: list[str] = Field(default_factory=list)
+
+
+class Flag(_Out):
+    code: str
+    message: str
+
+
+class Option(_Out):
+    id: str
+    name: str
+    modality: Modality
+    intent: Intent
+    setting: str
+    evidence: list[str] = Field(min_length=1)
+    strength: str
+    caveats: list[str] = Field(default_factory=list)
+    key_numbers: str = ""
+
+
+class NotSuitable(_Out):
+    name: str
+    reason: str
+    evidence: list[str] = Field(default_factory=list)
+
+
+class TrialExample(_Out):
+    nct: str
+    title: str
+    phase: str = ""
+    status: str
+    status_as_of: date
+    why: str
+    to_check: list[str] = Field(default_factory=list)
+    evidence: list[str] = Field(default_factory=list)
+    url: str = ""
+
+
+class ImagingItem(_Out):
+    text: str
+    evidence: list[str] = Field(min_length=1)
+
+
+class SurveillanceVisit(_Out):
+    month: int
+    date: date | None
+    modality: ImagingModality
+    region: ImagingRegion
+    evidence: list[str] = Field(default_factory=list)
+
+
+class ImagingPlan(_Out):
+    staging: list[ImagingItem] = Field(default_factory=list)
+    biopsy: list[ImagingItem] = Field(default_factory=list)
+    response: list[ImagingItem] = Field(default_factory=list)
+    surveillance: list[SurveillanceVisit] = Field(default_factory=list)
+    surveillance_basis: str = ""
+    pitfalls: list[ImagingItem] = Field(default_factory=list)
+
+
+class EvidenceRef(_Out):
+    citation: str
+    pmid: str | None = None
+    doi: str | None = None
+    url: str | None = None
+    kind: str = ""
+    year: int | None = None
+    take_away: str = ""
+
+    @property
+    def link(self) -> str | None:
+        """The one-click link a clinician can check: PubMed, else DOI, else the URL."""
+        if self.pmid:
+            return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/"
+        if self.doi:
+            return f"https://doi.org/{self.doi}"
+        return self.url
+
+
+class Assessment(_Out):
+    case_id: str
+    classification: Classification
+    grade: Grade | None
+    stage: Stage
+    workup_gaps: list[WorkupGap]
+    flags: list[Flag]
+    options: list[Option] = Field(default_factory=list)
+    not_suitable: list[NotSuitable] = Field(default_factory=list)
+    trials: list[TrialExample] = Field(default_factory=list)
+    imaging: ImagingPlan = Field(default_factory=ImagingPlan)
+    evidence: dict[str, EvidenceRef] = Field(default_factory=dict)
+
+    def gap_codes(self) -> list[str]:
+        return [g.code for g in self.workup_gaps]
+
+    def flag_codes(self) -> list[str]:
+        return [f.code for f in self.flags]
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")

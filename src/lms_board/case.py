@@ -1,0 +1,396 @@
+"""The case file format v1 (``shared/spec/case-format.md``) as strict pydantic models.
+
+"Missing" means "not known", never "no": every optional field defaults to ``None``
+and ``False`` means "checked, and no". Unknown keys are rejected so a typo never
+silently drops data; every error names its field path (``tumor.size_cm``).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
+
+SCHEMA_VERSION = 1
+
+
+class Sex(StrEnum):
+    female = "female"
+    male = "male"
+    other = "other"
+    unknown = "unknown"
+
+
+class Site(StrEnum):
+    extremity = "extremity"
+    trunk = "trunk"
+    retroperitoneum = "retroperitoneum"
+    uterus = "uterus"
+    gastrointestinal = "gastrointestinal"
+    vascular = "vascular"
+    head_neck = "head_neck"
+    other_visceral = "other_visceral"
+    other = "other"
+
+
+class Depth(StrEnum):
+    superficial = "superficial"
+    deep = "deep"
+    unknown = "unknown"
+
+
+class Presentation(StrEnum):
+    primary = "primary"
+    local_recurrence = "local_recurrence"
+
+
+class UterineExtension(StrEnum):
+    confined = "confined"
+    adnexa = "adnexa"
+    pelvic = "pelvic"
+    abdominal_one_site = "abdominal_one_site"
+    abdominal_multiple = "abdominal_multiple"
+    bladder_or_rectum = "bladder_or_rectum"
+
+
+class Biopsy(StrEnum):
+    none = "none"
+    fine_needle_aspirate = "fine_needle_aspirate"
+    core_needle = "core_needle"
+    incisional = "incisional"
+    excisional = "excisional"
+    resection = "resection"
+
+
+class BiopsyRoute(StrEnum):
+    retroperitoneal = "retroperitoneal"
+    transperitoneal = "transperitoneal"
+    percutaneous = "percutaneous"
+    other = "other"
+
+
+class IhcResult(StrEnum):
+    positive = "positive"
+    negative = "negative"
+    equivocal = "equivocal"
+    not_done = "not_done"
+
+
+class Margin(StrEnum):
+    R0 = "R0"
+    R1 = "R1"
+    R2 = "R2"
+    unknown = "unknown"
+
+
+class Nodes(StrEnum):
+    N0 = "N0"
+    N1 = "N1"
+    NX = "NX"
+
+
+class MetastasisSite(StrEnum):
+    lung = "lung"
+    liver = "liver"
+    bone = "bone"
+    peritoneum = "peritoneum"
+    soft_tissue = "soft_tissue"
+    brain = "brain"
+    nodes_distant = "nodes_distant"
+    other = "other"
+
+
+class Resectability(StrEnum):
+    resectable = "resectable"
+    borderline = "borderline"
+    unresectable = "unresectable"
+    resected = "resected"
+    unknown = "unknown"
+
+
+class Radiotherapy(StrEnum):
+    none = "none"
+    preoperative = "preoperative"
+    postoperative = "postoperative"
+    definitive = "definitive"
+    palliative = "palliative"
+
+
+ShortText = Annotated[str, StringConstraints(max_length=200)]
+CaseId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._-]{1,40}$")]
+
+#: Sites staged by AJCC 8 trunk/extremity; retroperitoneum has its own table.
+TRUNK_EXTREMITY_SITES = frozenset({Site.extremity, Site.trunk})
+#: Sites whose staging needs CT of the abdomen and pelvis as well as the chest.
+ABDOMINAL_SITES = frozenset(
+    {Site.retroperitoneum, Site.uterus, Site.gastrointestinal, Site.vascular, Site.other_visceral}
+)
+#: Sites where local MRI of the primary is the standard local staging.
+LOCAL_MRI_SITES = frozenset({Site.extremity, Site.trunk, Site.head_neck})
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, use_enum_values=False)
+
+
+class Patient(_Strict):
+    age: int = Field(ge=0, le=120)
+    sex: Sex
+    ecog: int | None = Field(default=None, ge=0, le=4)
+    lvef_percent: int | None = Field(default=None, ge=10, le=90)
+    cumulative_doxorubicin_mg_m2: float | None = Field(
+        default=None, ge=0, le=1000, allow_inf_nan=False
+    )
+    comorbidities: list[ShortText] = Field(default_factory=list)
+
+
+class Tumor(_Strict):
+    site: Site
+    location: ShortText | None = None
+    size_cm: float | None = Field(default=None, gt=0, le=60, allow_inf_nan=False)
+    depth: Depth | None = None
+    presentation: Presentation | None = None
+    uterine_extension: UterineExtension | None = None
+    morcellated: bool | None = None
+
+
+class Pathology(_Strict):
+    biopsy: Biopsy | None = None
+    needle_gauge: int | None = Field(default=None, ge=8, le=25)
+    image_guided: bool | None = None
+    biopsy_route: BiopsyRoute | None = None
+    diagnosis_confirmed: bool | None = None
+    expert_review: bool | None = None
+    differentiation_score: int | None = Field(default=None, ge=1, le=3)
+    mitoses_per_10hpf: int | None = Field(default=None, ge=0, le=500)
+    necrosis_percent: float | None = Field(default=None, ge=0, le=100, allow_inf_nan=False)
+    reported_grade: int | None = Field(default=None, ge=1, le=3)
+    ihc: dict[Annotated[str, StringConstraints(min_length=1, max_length=40)], IhcResult] = Field(
+        default_factory=dict
+    )
+    molecular: list[ShortText] = Field(default_factory=list)
+    margin: Margin | None = None
+
+
+class Workup(_Strict):
+    mri_primary: bool | None = None
+    ct_chest: bool | None = None
+    ct_abdomen_pelvis: bool | None = None
+    pet_ct: bool | None = None
+    radiograph_primary: bool | None = None
+    last_imaging_date: date | None = None
+
+
+class Metastasis(_Strict):
+    site: MetastasisSite
+    count: int | None = Field(default=None, ge=1, le=100)
+    resectable: bool | None = None
+
+
+class Extent(_Strict):
+    nodes: Nodes | None = None
+    metastases: list[Metastasis] = Field(default_factory=list, max_length=len(MetastasisSite))
+    disease_free_interval_months: int | None = Field(default=None, ge=0, le=600)
+    primary_resectability: Resectability | None = None
+    limb_salvage_feasible: bool | None = None
+    neurovascular_involvement: bool | None = None
+
+
+class History(_Strict):
+    surgery_date: date | None = None
+    radiotherapy: Radiotherapy | None = None
+    systemic_lines_advanced: int | None = Field(default=None, ge=0, le=10)
+    prior_regimens: list[ShortText] = Field(default_factory=list, max_length=20)
+    progressed_on_last_line: bool | None = None
+    patient_preference: Annotated[str, StringConstraints(max_length=500)] | None = None
+
+
+class Case(_Strict):
+    """One LMS case as brought to the board; ``case_id`` is a pseudonym."""
+
+    schema_version: Literal[1]
+    case_id: CaseId
+    board_date: date | None = None
+    presenter: Annotated[str, StringConstraints(max_length=120)] | None = None
+    question: Annotated[str, StringConstraints(max_length=1000)] | None = None
+    notes: Annotated[str, StringConstraints(max_length=5000)] | None = None
+    patient: Patient
+    tumor: Tumor
+    pathology: Pathology
+    workup: Workup = Field(default_factory=Workup)
+    extent: Extent
+    history: History = Field(default_factory=History)
+
+    @model_validator(mode="after")
+    def _cross_field_rules(self) -> Case:
+        problems = cross_field_problems(self)
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def free_text(self) -> dict[str, str]:
+        """Every free-text value by its field path (``patient.comorbidities[0]``)."""
+        out: dict[str, str] = {}
+        for path, value in (
+            ("presenter", self.presenter),
+            ("question", self.question),
+            ("notes", self.notes),
+            ("tumor.location", self.tumor.location),
+            ("history.patient_preference", self.history.patient_preference),
+        ):
+            if value:
+                out[path] = value
+        for path, values in (
+            ("patient.comorbidities", self.patient.comorbidities),
+            ("pathology.molecular", self.pathology.molecular),
+            ("history.prior_regimens", self.history.prior_regimens),
+        ):
+            for i, v in enumerate(values):
+                if v:
+                    out[f"{path}[{i}]"] = v
+        return out
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """The case as case-format JSON, keeping exactly the keys that were given."""
+        return self.model_dump(mode="json", exclude_unset=True)
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_json_dict(), indent=indent, ensure_ascii=False)
+
+
+def cross_field_problems(case: Case) -> list[str]:
+    """The cross-field rules of the format; each message names both fields."""
+    problems: list[str] = []
+    site = case.tumor.site
+    if case.tumor.uterine_extension is not None and site != Site.uterus:
+        problems.append(
+            f"tumor.uterine_extension: only allowed when tumor.site is 'uterus' (tumor.site is '{site}')"
+        )
+    if case.tumor.morcellated is not None and site != Site.uterus:
+        problems.append(
+            f"tumor.morcellated: only allowed when tumor.site is 'uterus' (tumor.site is '{site}')"
+        )
+    if case.extent.limb_salvage_feasible is not None and site != Site.extremity:
+        problems.append(
+            "extent.limb_salvage_feasible: only allowed when tumor.site is 'extremity' "
+            f"(tumor.site is '{site}')"
+        )
+    biopsy = case.pathology.biopsy
+    if case.pathology.needle_gauge is not None and biopsy != Biopsy.core_needle:
+        problems.append(
+            "pathology.needle_gauge: only allowed when pathology.biopsy is 'core_needle' "
+            f"(pathology.biopsy is '{biopsy}')"
+        )
+    if case.pathology.margin is not None and not (
+        case.extent.primary_resectability == Resectability.resected
+        or biopsy in (Biopsy.excisional, Biopsy.resection)
+    ):
+        problems.append(
+            "pathology.margin: only allowed when extent.primary_resectability is 'resected' "
+            "or pathology.biopsy is 'excisional' or 'resection'"
+        )
+    seen: set[MetastasisSite] = set()
+    for i, met in enumerate(case.extent.metastases):
+        if met.site in seen:
+            problems.append(f"extent.metastases[{i}].site: duplicate site '{met.site}'")
+        seen.add(met.site)
+    return problems
+
+
+class CaseError(ValueError):
+    """A case that cannot be loaded; ``messages`` name every bad field."""
+
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__("\n".join(messages))
+        self.messages = messages
+
+
+def _loc_path(loc: tuple[int | str, ...]) -> str:
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}" if path else str(part)
+    return path
+
+
+_FRIENDLY = {
+    "extra_forbidden": "unknown field (not in case format v1)",
+    "missing": "required field is missing",
+}
+
+
+def error_messages(exc: ValidationError) -> list[str]:
+    """``field.path: message`` for every error of a validation failure."""
+    out: list[str] = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(err.get("loc", ()))
+        # Drop the enum/union branch labels pydantic adds to the location.
+        loc = tuple(p for p in loc if not (isinstance(p, str) and p.startswith("function-")))
+        msg = _FRIENDLY.get(err["type"], err["msg"])
+        if msg.startswith("Value error, "):
+            msg = msg[len("Value error, ") :]
+        path = _loc_path(loc)
+        if not path:
+            # Cross-field messages already carry their field paths.
+            out.extend(part.strip() for part in msg.split("; ") if part.strip())
+            continue
+        out.append(f"{path}: {msg}")
+    return out
+
+
+def parse_case(data: Any) -> Case:
+    """Validate a decoded JSON value as a case, or raise :class:`CaseError`."""
+    if not isinstance(data, dict):
+        raise CaseError([f"(root): a case must be a JSON object, not {type(data).__name__}"])
+    try:
+        return Case.model_validate(data)
+    except ValidationError as exc:
+        raise CaseError(error_messages(exc)) from None
+    except RecursionError:
+        raise CaseError(["(root): the case is nested too deeply"]) from None
+
+
+def parse_case_json(text: str | bytes) -> Case:
+    """Decode and validate case JSON, or raise :class:`CaseError`."""
+    try:
+        data = json.loads(text, parse_constant=_reject_constant)
+    except UnicodeDecodeError as exc:
+        raise CaseError([f"(file): not UTF-8 text ({exc.reason})"]) from None
+    except (json.JSONDecodeError, ValueError) as exc:
+        raise CaseError([f"(file): not valid JSON ({exc})"]) from None
+    except RecursionError:
+        raise CaseError(["(file): JSON nested too deeply"]) from None
+    return parse_case(data)
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not allowed in a case file")
+
+
+def load_case(path: str | Path) -> Case:
+    """Read a case file, or raise :class:`CaseError` naming the file problem or the fields."""
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except FileNotFoundError:
+        raise CaseError([f"(file): {p} does not exist"]) from None
+    except IsADirectoryError:
+        raise CaseError([f"(file): {p} is a folder, not a case file"]) from None
+    except OSError as exc:
+        raise CaseError([f"(file): cannot read {p} ({exc.strerror})"]) from None
+    if not raw.strip():
+        raise CaseError([f"(file): {p} is empty"])
+    return parse_case_json(raw)

@@ -1,0 +1,421 @@
+"""Resectable or advanced, at this point in time, with the rules that fired; workup gaps; flags.
+
+Each rule has a stable id (``oligometastatic.criteria_met``) and a sentence, so a board
+member who disagrees can see exactly why. Example: two resectable lung metastases
+30 months after a thigh resection → resectable · oligometastatic.
+"""
+
+from __future__ import annotations
+
+from lms_board.assessment import Category, Classification, Flag, Grade, Reason, Subtype, WorkupGap
+from lms_board.case import (
+    ABDOMINAL_SITES,
+    LOCAL_MRI_SITES,
+    Biopsy,
+    BiopsyRoute,
+    Case,
+    IhcResult,
+    Resectability,
+    Site,
+)
+from lms_board.identifiers import case_identifiers
+
+OLIGO_MAX_LESIONS = 5
+OLIGO_MIN_DFI_MONTHS = 12
+THINNEST_CORE_GAUGE = 16  # "18 G core is too thin: ask for ≥ 16 G"
+ANTHRACYCLINE_LIMIT_MG_M2 = 450
+LVEF_LIMIT_PERCENT = 50
+
+# Evidence ids (knowledge/evidence.yaml) behind the rules; tested to resolve.
+EV_OLIGO = ["oligomet-lung-eortc-1996"]
+EV_GUIDELINE = ["nccn-sts"]
+EV_BIOPSY = ["biopsy-technique"]
+EV_BIOPSY_RPS = ["biopsy-rps-cnb-2019"]
+EV_RPS = ["tarpswg-2015"]
+EV_IMAGING = ["imaging-nonuterine-lms-2008"]
+
+#: Gaps whose closure could move the case between resectable and advanced.
+CATEGORY_GAPS = frozenset(
+    {
+        "no_tissue_diagnosis",
+        "no_chest_ct",
+        "no_abdomen_pelvis_ct",
+        "no_local_mri",
+        "resectability_not_assessed",
+    }
+)
+#: Gaps that can only find more disease: they cannot change a metastatic call.
+MORE_DISEASE_GAPS = frozenset({"no_chest_ct", "no_abdomen_pelvis_ct", "no_local_mri"})
+
+
+def _reason(rule: str, text: str, evidence: list[str] | None = None) -> Reason:
+    return Reason(rule=rule, text=text, evidence=list(evidence or []))
+
+
+def primary_resectability(case: Case) -> Resectability:
+    """The surgical opinion on the primary; not recorded counts as ``unknown``."""
+    return case.extent.primary_resectability or Resectability.unknown
+
+
+def total_lesions(case: Case) -> int | None:
+    """Distant lesions in all; ``None`` when a site's count is not recorded."""
+    counts = [m.count for m in case.extent.metastases]
+    if any(c is None for c in counts):
+        return None
+    return sum(c for c in counts if c is not None)
+
+
+def oligometastatic_failures(case: Case) -> list[Reason]:
+    """Why metastatic disease is not oligometastatic (empty list: the criteria are met)."""
+    out: list[Reason] = []
+    mets = case.extent.metastases
+    not_resectable = [m.site.value for m in mets if m.resectable is False]
+    unknown = [m.site.value for m in mets if m.resectable is None]
+    if not_resectable:
+        out.append(
+            _reason(
+                "metastatic.unresectable_metastasis",
+                f"Metastases not removable with curative intent: {', '.join(not_resectable)}.",
+                EV_OLIGO,
+            )
+        )
+    if unknown:
+        out.append(
+            _reason(
+                "metastatic.metastasis_resectability_unknown",
+                f"Resectability of the metastases not recorded ({', '.join(unknown)}): "
+                "oligometastatic needs every site judged removable.",
+                EV_OLIGO,
+            )
+        )
+    lesions = total_lesions(case)
+    if lesions is None:
+        out.append(
+            _reason(
+                "metastatic.lesion_count_unknown",
+                "Number of metastatic lesions not recorded: the ≤ 5-lesion rule cannot be met.",
+                EV_OLIGO,
+            )
+        )
+    elif lesions > OLIGO_MAX_LESIONS:
+        out.append(
+            _reason(
+                "metastatic.too_many_lesions",
+                f"{lesions} metastatic lesions: more than {OLIGO_MAX_LESIONS}.",
+                EV_OLIGO,
+            )
+        )
+    dfi = case.extent.disease_free_interval_months
+    if dfi is not None and dfi < OLIGO_MIN_DFI_MONTHS:
+        out.append(
+            _reason(
+                "metastatic.short_disease_free_interval",
+                f"Disease-free interval {dfi} months: under {OLIGO_MIN_DFI_MONTHS} months "
+                "suggests aggressive biology.",
+                EV_OLIGO,
+            )
+        )
+    primary = primary_resectability(case)
+    if primary in (Resectability.unresectable, Resectability.borderline):
+        out.append(
+            _reason(
+                "metastatic.primary_not_resectable",
+                f"Primary judged {primary.value}: oligometastatic needs a resected or resectable primary.",
+                EV_OLIGO,
+            )
+        )
+    return out
+
+
+def _category(case: Case) -> tuple[Category, Subtype, list[Reason]]:
+    primary = primary_resectability(case)
+    if case.extent.metastases:
+        failures = oligometastatic_failures(case)
+        if failures:
+            return "advanced", "metastatic", failures
+        lesions = total_lesions(case)
+        dfi = case.extent.disease_free_interval_months
+        dfi_text = (
+            f"disease-free interval {dfi} months (≥ {OLIGO_MIN_DFI_MONTHS})"
+            if dfi is not None
+            else "disease-free interval not recorded (counts as met; confirm it)"
+        )
+        return (
+            "resectable",
+            "oligometastatic",
+            [
+                _reason(
+                    "oligometastatic.criteria_met",
+                    f"{lesions} metastatic lesion(s), all judged removable with curative intent; "
+                    f"{dfi_text}; primary {primary.value}.",
+                    EV_OLIGO,
+                )
+            ],
+        )
+    if primary == Resectability.unresectable:
+        return (
+            "advanced",
+            "locally_advanced",
+            [
+                _reason(
+                    "locally_advanced.unresectable_primary",
+                    "No distant metastasis; the primary is judged unresectable.",
+                    EV_GUIDELINE,
+                )
+            ],
+        )
+    if primary == Resectability.borderline:
+        return (
+            "advanced",
+            "locally_advanced",
+            [
+                _reason(
+                    "locally_advanced.borderline_primary",
+                    "No distant metastasis; the primary is borderline resectable: first-line systemic "
+                    "therapy and/or radiotherapy, then reassess resectability.",
+                    EV_GUIDELINE,
+                )
+            ],
+        )
+    if primary == Resectability.resected:
+        rule, text = (
+            "localized.resected_primary",
+            "No distant metastasis; the primary has been resected.",
+        )
+    elif primary == Resectability.resectable:
+        rule, text = (
+            "localized.resectable_primary",
+            "No distant metastasis; the primary is judged resectable.",
+        )
+    else:
+        rule, text = (
+            "localized.resectability_unknown",
+            "No distant metastasis found; surgical opinion on the primary not recorded, so the call "
+            "is resectable · localized until a sarcoma surgeon has reviewed it.",
+        )
+    reasons = [_reason(rule, text, EV_GUIDELINE)]
+    if case.tumor.site == Site.extremity and case.extent.limb_salvage_feasible is False:
+        reasons.append(
+            _reason(
+                "localized.amputation_only",
+                "Limb salvage judged not feasible: the curative operation is an amputation.",
+                EV_GUIDELINE,
+            )
+        )
+    if case.tumor.site == Site.retroperitoneum:
+        reasons.append(
+            _reason(
+                "localized.retroperitoneal",
+                "Retroperitoneal primary: en bloc resection at a high-volume sarcoma centre.",
+                EV_RPS,
+            )
+        )
+    return "resectable", "localized", reasons
+
+
+def classify(case: Case, gaps: list[WorkupGap]) -> Classification:
+    """The point-in-time classification; ``provisional`` while a gap could change it."""
+    category, subtype, rationale = _category(case)
+    gap_codes = {g.code for g in gaps}
+    open_gaps = gap_codes & CATEGORY_GAPS
+    if subtype == "metastatic":
+        open_gaps -= MORE_DISEASE_GAPS
+    provisional = bool(open_gaps)
+    if provisional:
+        rationale.append(
+            _reason(
+                "provisional.open_workup_gaps",
+                "Provisional: the call could change once these are done: "
+                + ", ".join(sorted(open_gaps))
+                + ".",
+                EV_GUIDELINE,
+            )
+        )
+    ecog = case.patient.ecog
+    if ecog is not None and ecog >= 3:
+        rationale.append(
+            _reason(
+                "fitness.poor_performance",
+                f"ECOG {ecog}: the category stands, but fitness for surgery and combination "
+                "chemotherapy is limited; supportive care is part of every plan.",
+                EV_GUIDELINE,
+            )
+        )
+    return Classification(
+        category=category, subtype=subtype, provisional=provisional, rationale=rationale
+    )
+
+
+def _has_tissue(case: Case) -> bool:
+    return case.pathology.biopsy not in (None, Biopsy.none)
+
+
+def _uterus_in_place(case: Case) -> bool:
+    return not (
+        case.extent.primary_resectability == Resectability.resected
+        or case.pathology.biopsy == Biopsy.resection
+        or case.history.surgery_date is not None
+    )
+
+
+def workup_gaps(case: Case, grade: Grade | None) -> list[WorkupGap]:
+    """What is missing from the workup, each with what to do; only where it applies."""
+    p, w, site = case.pathology, case.workup, case.tumor.site
+    gaps: list[WorkupGap] = []
+
+    def gap(code: str, message: str, evidence: list[str]) -> None:
+        gaps.append(WorkupGap(code=code, message=message, evidence=evidence))
+
+    if not _has_tissue(case) or p.diagnosis_confirmed is not True:
+        gap(
+            "no_tissue_diagnosis",
+            "No confirmed histological diagnosis of LMS: obtain an image-guided core needle biopsy.",
+            EV_BIOPSY,
+        )
+    if p.biopsy == Biopsy.fine_needle_aspirate:
+        gap(
+            "fna_only",
+            "Fine-needle aspirate only: may be insufficient; a core needle biopsy is preferred.",
+            EV_BIOPSY,
+        )
+    if (
+        p.biopsy == Biopsy.core_needle
+        and p.needle_gauge is not None
+        and p.needle_gauge > THINNEST_CORE_GAUGE
+    ):
+        gap(
+            "thin_core_needle",
+            f"Core needle {p.needle_gauge} G is thinner than 16 G: repeat with ≥ 16 G if tissue is insufficient.",
+            EV_BIOPSY,
+        )
+    if p.biopsy in (Biopsy.fine_needle_aspirate, Biopsy.core_needle) and p.image_guided is not True:
+        gap(
+            "not_image_guided",
+            "Needle biopsy not recorded as image-guided: guidance avoids necrotic areas and plans the tract.",
+            EV_BIOPSY,
+        )
+    if site == Site.retroperitoneum and p.biopsy_route == BiopsyRoute.transperitoneal:
+        gap(
+            "transperitoneal_biopsy",
+            "Retroperitoneal tumour biopsied through the peritoneum: risk of peritoneal seeding; "
+            "future biopsies retroperitoneal only, and tell the surgeon.",
+            EV_BIOPSY_RPS,
+        )
+    if _has_tissue(case) and p.expert_review is not True:
+        gap(
+            "no_expert_pathology_review",
+            "No review by a sarcoma-expert pathologist: request it (LMS immunohistochemistry varies).",
+            EV_GUIDELINE,
+        )
+    needs_mri = site in LOCAL_MRI_SITES or (site == Site.uterus and _uterus_in_place(case))
+    if needs_mri and w.mri_primary is not True:
+        gap(
+            "no_local_mri",
+            "No MRI of the primary site: MRI with and without contrast for local extent and surgical planning.",
+            EV_IMAGING,
+        )
+    if w.ct_chest is not True:
+        gap(
+            "no_chest_ct",
+            "No chest CT: needed to exclude lung metastases before the stage and category are final.",
+            EV_GUIDELINE,
+        )
+    if (site in ABDOMINAL_SITES or case.extent.metastases) and w.ct_abdomen_pelvis is not True:
+        gap(
+            "no_abdomen_pelvis_ct",
+            "No CT of the abdomen and pelvis with contrast: needed for this site or with distant disease.",
+            EV_GUIDELINE,
+        )
+    if primary_resectability(case) == Resectability.unknown:
+        gap(
+            "resectability_not_assessed",
+            "Resectability of the primary not assessed: ask a sarcoma surgeon at the board.",
+            EV_GUIDELINE,
+        )
+    if grade is None or grade.grade is None:
+        gap(
+            "grade_unknown",
+            "FNCLCC grade unknown: record differentiation, mitoses and necrosis, or the reported grade.",
+            EV_GUIDELINE,
+        )
+    return gaps
+
+
+def _negative(ihc: dict[str, IhcResult], names: tuple[str, ...]) -> bool:
+    normalised = {k.strip().lower().replace("-", "").replace(" ", ""): v for k, v in ihc.items()}
+    return any(normalised.get(n) == IhcResult.negative for n in names)
+
+
+def flags(case: Case, grade: Grade | None) -> list[Flag]:
+    """What the board must see that is not a gap."""
+    out: list[Flag] = []
+    pt = case.patient
+    if pt.age < 18:
+        out.append(
+            Flag(code="pediatric", message=f"Age {pt.age}: involve the pediatric sarcoma team.")
+        )
+    if case.tumor.site == Site.extremity and case.extent.limb_salvage_feasible is False:
+        out.append(
+            Flag(
+                code="amputation_only_option",
+                message="Limb salvage judged not feasible: amputation is the curative surgical option; "
+                "confirm at a sarcoma reference centre.",
+            )
+        )
+    if grade is not None and grade.discrepancy:
+        out.append(
+            Flag(
+                code="grade_discrepancy",
+                message=f"Reported grade G{grade.reported_grade} differs from the FNCLCC components "
+                f"(score {grade.score} → G{grade.grade}): ask pathology.",
+            )
+        )
+    if case.tumor.site == Site.gastrointestinal and not (
+        _negative(case.pathology.ihc, ("kit", "ckit", "cd117"))
+        and _negative(case.pathology.ihc, ("dog1", "ano1"))
+    ):
+        out.append(
+            Flag(
+                code="gist_not_excluded",
+                message="Gastrointestinal site without KIT and DOG1 both negative: exclude GIST.",
+            )
+        )
+    if case.tumor.morcellated is True:
+        out.append(
+            Flag(
+                code="morcellated_uterine",
+                message="Uterine LMS removed by morcellation: higher risk of peritoneal spread; image the abdomen and pelvis.",
+            )
+        )
+    dox = pt.cumulative_doxorubicin_mg_m2
+    lvef = pt.lvef_percent
+    if (dox is not None and dox >= ANTHRACYCLINE_LIMIT_MG_M2) or (
+        lvef is not None and lvef < LVEF_LIMIT_PERCENT
+    ):
+        why = []
+        if dox is not None and dox >= ANTHRACYCLINE_LIMIT_MG_M2:
+            why.append(f"cumulative doxorubicin {dox:g} mg/m² (≥ {ANTHRACYCLINE_LIMIT_MG_M2})")
+        if lvef is not None and lvef < LVEF_LIMIT_PERCENT:
+            why.append(f"LVEF {lvef}% (< {LVEF_LIMIT_PERCENT}%)")
+        out.append(
+            Flag(
+                code="anthracycline_limit",
+                message="No further anthracycline: " + " and ".join(why) + ".",
+            )
+        )
+    if pt.ecog is not None and pt.ecog >= 3:
+        out.append(
+            Flag(
+                code="poor_performance",
+                message=f"ECOG {pt.ecog}: no combination chemotherapy; supportive care always offered.",
+            )
+        )
+    hits = case_identifiers(case)
+    if hits:
+        out.append(
+            Flag(
+                code="identifier_in_free_text",
+                message="Free text may hold an identifier: " + "; ".join(h.message for h in hits),
+            )
+        )
+    return out

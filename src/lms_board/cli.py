@@ -1,0 +1,121 @@
+"""``lms-board``: assess a case file (and, from the other modules, export, packet, import).
+
+Bad input never prints a traceback: a message naming every bad field goes to stderr
+and the exit code is 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+
+from lms_board import DISCLAIMER, __version__
+from lms_board.assess import assess
+from lms_board.assessment import Assessment
+from lms_board.case import CaseError, load_case
+
+EXIT_BAD_INPUT = 2
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def fail(messages: Sequence[str], source: str = "") -> int:
+    """Print every problem on stderr, nothing on stdout; return the bad-input exit code."""
+    head = f"lms-board: invalid case {source}".rstrip() + ":"
+    print(head, file=sys.stderr)
+    for m in messages:
+        print(f"  - {m}", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def text_summary(a: Assessment) -> str:
+    """A readable summary of an assessment for the terminal."""
+    c = a.classification
+    lines = [f"Case {a.case_id}: {c.label}" + (" (provisional)" if c.provisional else "")]
+    for r in c.rationale:
+        lines.append(f"  - [{r.rule}] {r.text}")
+    if a.grade is not None:
+        g = a.grade
+        parts = f"differentiation {g.differentiation}, mitoses {g.mitoses}, necrosis {g.necrosis}"
+        grade = f"G{g.grade}" if g.grade else "unknown"
+        lines.append(f"FNCLCC grade: {grade} ({g.source}; {parts}; score {g.score})")
+    else:
+        lines.append("FNCLCC grade: unknown")
+    s = a.stage
+    lines.append(
+        f"Stage: {s.system or 'no system'} {s.group or '(no group)'}"
+        + (f" [{' '.join(x for x in (s.t, s.n, s.m) if x)}]" if s.t or s.n or s.m else "")
+        + (f" - {s.note}" if s.note else "")
+    )
+    for title, items in (
+        ("Workup gaps", [f"{g.code}: {g.message}" for g in a.workup_gaps]),
+        ("Flags", [f"{f.code}: {f.message}" for f in a.flags]),
+        ("Options", [f"{o.name} ({o.strength})" for o in a.options]),
+        ("Not suitable", [f"{n.name}: {n.reason}" for n in a.not_suitable]),
+        (
+            "Trial examples",
+            [f"{t.nct} {t.title} ({t.status}, as of {t.status_as_of})" for t in a.trials],
+        ),
+    ):
+        if items:
+            lines.append(f"{title}:")
+            lines.extend(f"  - {i}" for i in items)
+    lines.append(DISCLAIMER)
+    return "\n".join(lines)
+
+
+def cmd_assess(args: argparse.Namespace) -> int:
+    try:
+        case = load_case(args.case)
+    except CaseError as exc:
+        return fail(exc.messages, args.case)
+    result = assess(case)
+    if args.format == "text":
+        print(text_summary(result))
+    else:
+        print(json.dumps(result.to_json_dict(), indent=2, ensure_ascii=False))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="lms-board", description="LMS tumour board preparation. " + DISCLAIMER
+    )
+    parser.add_argument("--version", action="version", version=f"lms-board {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("assess", help="assess a case file and print the assessment")
+    p.add_argument("case", help="case file (JSON, case format v1)")
+    p.add_argument("--format", choices=("json", "text"), default="json")
+    p.set_defaults(handler=cmd_assess)
+
+    # Further subcommands register here (export, packet, import, trials).
+    for register in _extra_commands():
+        register(sub)
+    return parser
+
+
+def _extra_commands() -> list[
+    Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]
+]:
+    """Subcommands owned by other modules, each a ``register(subparsers)`` function."""
+    registers: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = []
+    return registers
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler = args.handler
+    try:
+        return handler(args)
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
