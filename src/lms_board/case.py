@@ -15,8 +15,14 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
+    ModelWrapValidatorHandler,
+    PrivateAttr,
+    Strict,
+    StrictBool,
+    StrictInt,
     StringConstraints,
     ValidationError,
     model_validator,
@@ -127,6 +133,33 @@ class Radiotherapy(StrEnum):
     palliative = "palliative"
 
 
+StrictFloat = Annotated[float, Strict()]  # a JSON integer is still accepted
+
+
+def _iso_date(value: Any) -> Any:
+    if isinstance(value, date) or value is None:
+        return value
+    if not isinstance(value, str):
+        raise ValueError("must be an ISO date YYYY-MM-DD")
+    return value
+
+
+def _null_is_empty(value: Any) -> Any:
+    """Optional lists/objects may be ``null`` ("not known"): read as empty."""
+    return [] if value is None else value
+
+
+def _null_is_empty_map(value: Any) -> Any:
+    return {} if value is None else value
+
+
+def _schema_version(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError("must be the integer 1 (case format v1)")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 ShortText = Annotated[str, StringConstraints(max_length=200)]
 CaseId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._-]{1,40}$")]
 
@@ -140,16 +173,50 @@ ABDOMINAL_SITES = frozenset(
 LOCAL_MRI_SITES = frozenset({Site.extremity, Site.trunk, Site.head_neck})
 
 
+#: List/object fields that may be given as ``null`` ("not known"); read as empty, written back as null.
+_NULLABLE_CONTAINERS: dict[str, tuple[str, ...]] = {
+    "Patient": ("comorbidities",),
+    "Pathology": ("ihc", "molecular"),
+    "Extent": ("metastases",),
+    "History": ("prior_regimens",),
+    "Case": ("workup", "history"),
+}
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True, use_enum_values=False)
+    _given_null: frozenset[str] = PrivateAttr(default=frozenset())
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _read_null_containers(cls, data: Any, handler: ModelWrapValidatorHandler[Any]) -> Any:
+        nulls: frozenset[str] = frozenset()
+        if isinstance(data, dict):
+            fields = _NULLABLE_CONTAINERS.get(cls.__name__, ())
+            nulls = frozenset(k for k in fields if k in data and data[k] is None)
+            if nulls:
+                data = {k: v for k, v in data.items() if k not in nulls}
+        instance = handler(data)
+        if nulls and isinstance(instance, _Strict):
+            instance._given_null = nulls
+        return instance
+
+    def _restore_nulls(self, dumped: dict[str, Any]) -> dict[str, Any]:
+        for name in self._given_null:
+            dumped[name] = None
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if isinstance(value, _Strict) and isinstance(dumped.get(name), dict):
+                value._restore_nulls(dumped[name])
+        return dumped
 
 
 class Patient(_Strict):
-    age: int = Field(ge=0, le=120)
+    age: StrictInt = Field(ge=0, le=120)
     sex: Sex
-    ecog: int | None = Field(default=None, ge=0, le=4)
-    lvef_percent: int | None = Field(default=None, ge=10, le=90)
-    cumulative_doxorubicin_mg_m2: float | None = Field(
+    ecog: StrictInt | None = Field(default=None, ge=0, le=4)
+    lvef_percent: StrictInt | None = Field(default=None, ge=10, le=90)
+    cumulative_doxorubicin_mg_m2: StrictFloat | None = Field(
         default=None, ge=0, le=1000, allow_inf_nan=False
     )
     comorbidities: list[ShortText] = Field(default_factory=list)
@@ -158,24 +225,24 @@ class Patient(_Strict):
 class Tumor(_Strict):
     site: Site
     location: ShortText | None = None
-    size_cm: float | None = Field(default=None, gt=0, le=60, allow_inf_nan=False)
+    size_cm: StrictFloat | None = Field(default=None, gt=0, le=60, allow_inf_nan=False)
     depth: Depth | None = None
     presentation: Presentation | None = None
     uterine_extension: UterineExtension | None = None
-    morcellated: bool | None = None
+    morcellated: StrictBool | None = None
 
 
 class Pathology(_Strict):
     biopsy: Biopsy | None = None
-    needle_gauge: int | None = Field(default=None, ge=8, le=25)
-    image_guided: bool | None = None
+    needle_gauge: StrictInt | None = Field(default=None, ge=8, le=25)
+    image_guided: StrictBool | None = None
     biopsy_route: BiopsyRoute | None = None
-    diagnosis_confirmed: bool | None = None
-    expert_review: bool | None = None
-    differentiation_score: int | None = Field(default=None, ge=1, le=3)
-    mitoses_per_10hpf: int | None = Field(default=None, ge=0, le=500)
-    necrosis_percent: float | None = Field(default=None, ge=0, le=100, allow_inf_nan=False)
-    reported_grade: int | None = Field(default=None, ge=1, le=3)
+    diagnosis_confirmed: StrictBool | None = None
+    expert_review: StrictBool | None = None
+    differentiation_score: StrictInt | None = Field(default=None, ge=1, le=3)
+    mitoses_per_10hpf: StrictInt | None = Field(default=None, ge=0, le=500)
+    necrosis_percent: StrictFloat | None = Field(default=None, ge=0, le=100, allow_inf_nan=False)
+    reported_grade: StrictInt | None = Field(default=None, ge=1, le=3)
     ihc: dict[Annotated[str, StringConstraints(min_length=1, max_length=40)], IhcResult] = Field(
         default_factory=dict
     )
@@ -184,44 +251,49 @@ class Pathology(_Strict):
 
 
 class Workup(_Strict):
-    mri_primary: bool | None = None
-    ct_chest: bool | None = None
-    ct_abdomen_pelvis: bool | None = None
-    pet_ct: bool | None = None
-    radiograph_primary: bool | None = None
-    last_imaging_date: date | None = None
+    mri_primary: StrictBool | None = None
+    ct_chest: StrictBool | None = None
+    ct_abdomen_pelvis: StrictBool | None = None
+    pet_ct: StrictBool | None = None
+    radiograph_primary: StrictBool | None = None
+    last_imaging_date: IsoDate | None = None
 
 
 class Metastasis(_Strict):
     site: MetastasisSite
-    count: int | None = Field(default=None, ge=1, le=100)
-    resectable: bool | None = None
+    count: StrictInt | None = Field(default=None, ge=1, le=100)
+    resectable: StrictBool | None = None
 
 
 class Extent(_Strict):
     nodes: Nodes | None = None
     metastases: list[Metastasis] = Field(default_factory=list, max_length=len(MetastasisSite))
-    disease_free_interval_months: int | None = Field(default=None, ge=0, le=600)
+    disease_free_interval_months: StrictInt | None = Field(default=None, ge=0, le=600)
     primary_resectability: Resectability | None = None
-    limb_salvage_feasible: bool | None = None
-    neurovascular_involvement: bool | None = None
+    limb_salvage_feasible: StrictBool | None = None
+    neurovascular_involvement: StrictBool | None = None
+
+    @property
+    def metastases_known(self) -> bool:
+        """False when ``metastases`` is missing or null: distant extent not recorded."""
+        return "metastases" in self.model_fields_set
 
 
 class History(_Strict):
-    surgery_date: date | None = None
+    surgery_date: IsoDate | None = None
     radiotherapy: Radiotherapy | None = None
-    systemic_lines_advanced: int | None = Field(default=None, ge=0, le=10)
+    systemic_lines_advanced: StrictInt | None = Field(default=None, ge=0, le=10)
     prior_regimens: list[ShortText] = Field(default_factory=list, max_length=20)
-    progressed_on_last_line: bool | None = None
+    progressed_on_last_line: StrictBool | None = None
     patient_preference: Annotated[str, StringConstraints(max_length=500)] | None = None
 
 
 class Case(_Strict):
     """One LMS case as brought to the board; ``case_id`` is a pseudonym."""
 
-    schema_version: Literal[1]
+    schema_version: Annotated[Literal[1], BeforeValidator(_schema_version)]
     case_id: CaseId
-    board_date: date | None = None
+    board_date: IsoDate | None = None
     presenter: Annotated[str, StringConstraints(max_length=120)] | None = None
     question: Annotated[str, StringConstraints(max_length=1000)] | None = None
     notes: Annotated[str, StringConstraints(max_length=5000)] | None = None
@@ -263,7 +335,7 @@ class Case(_Strict):
 
     def to_json_dict(self) -> dict[str, Any]:
         """The case as case-format JSON, keeping exactly the keys that were given."""
-        return self.model_dump(mode="json", exclude_unset=True)
+        return self._restore_nulls(self.model_dump(mode="json", exclude_unset=True))
 
     def to_json(self, indent: int | None = 2) -> str:
         return json.dumps(self.to_json_dict(), indent=indent, ensure_ascii=False)
@@ -271,40 +343,57 @@ class Case(_Strict):
 
 def cross_field_problems(case: Case) -> list[str]:
     """The cross-field rules of the format; each message names both fields."""
+    return cross_field_problems_raw(case.model_dump(mode="json"))
+
+
+def _section(data: dict[str, Any], name: str) -> dict[str, Any]:
+    value = data.get(name)
+    return value if isinstance(value, dict) else {}
+
+
+def _shown(value: Any) -> str:
+    return "not recorded" if value is None else f"'{value}'"
+
+
+def cross_field_problems_raw(data: dict[str, Any]) -> list[str]:
+    """The cross-field rules on a decoded case (valid or not), so they are named even
+    when other fields fail too."""
+    tumor, pathology, extent = (_section(data, k) for k in ("tumor", "pathology", "extent"))
     problems: list[str] = []
-    site = case.tumor.site
-    if case.tumor.uterine_extension is not None and site != Site.uterus:
-        problems.append(
-            f"tumor.uterine_extension: only allowed when tumor.site is 'uterus' (tumor.site is '{site}')"
-        )
-    if case.tumor.morcellated is not None and site != Site.uterus:
-        problems.append(
-            f"tumor.morcellated: only allowed when tumor.site is 'uterus' (tumor.site is '{site}')"
-        )
-    if case.extent.limb_salvage_feasible is not None and site != Site.extremity:
+    site = tumor.get("site")
+    for field in ("uterine_extension", "morcellated"):
+        if tumor.get(field) is not None and site != Site.uterus:
+            problems.append(
+                f"tumor.{field}: only allowed when tumor.site is 'uterus' (tumor.site is {_shown(site)})"
+            )
+    if extent.get("limb_salvage_feasible") is not None and site != Site.extremity:
         problems.append(
             "extent.limb_salvage_feasible: only allowed when tumor.site is 'extremity' "
-            f"(tumor.site is '{site}')"
+            f"(tumor.site is {_shown(site)})"
         )
-    biopsy = case.pathology.biopsy
-    if case.pathology.needle_gauge is not None and biopsy != Biopsy.core_needle:
+    biopsy = pathology.get("biopsy")
+    if pathology.get("needle_gauge") is not None and biopsy != Biopsy.core_needle:
         problems.append(
             "pathology.needle_gauge: only allowed when pathology.biopsy is 'core_needle' "
-            f"(pathology.biopsy is '{biopsy}')"
+            f"(pathology.biopsy is {_shown(biopsy)})"
         )
-    if case.pathology.margin is not None and not (
-        case.extent.primary_resectability == Resectability.resected
+    if pathology.get("margin") is not None and not (
+        extent.get("primary_resectability") == Resectability.resected
         or biopsy in (Biopsy.excisional, Biopsy.resection)
     ):
         problems.append(
             "pathology.margin: only allowed when extent.primary_resectability is 'resected' "
             "or pathology.biopsy is 'excisional' or 'resection'"
         )
-    seen: set[MetastasisSite] = set()
-    for i, met in enumerate(case.extent.metastases):
-        if met.site in seen:
-            problems.append(f"extent.metastases[{i}].site: duplicate site '{met.site}'")
-        seen.add(met.site)
+    metastases = extent.get("metastases")
+    seen: set[Any] = set()
+    for i, met in enumerate(metastases if isinstance(metastases, list) else []):
+        met_site = met.get("site") if isinstance(met, dict) else None
+        if not isinstance(met_site, str):
+            continue
+        if met_site in seen:
+            problems.append(f"extent.metastases[{i}].site: duplicate site '{met_site}'")
+        seen.add(met_site)
     return problems
 
 
@@ -358,7 +447,9 @@ def parse_case(data: Any) -> Case:
     try:
         return Case.model_validate(data)
     except ValidationError as exc:
-        raise CaseError(error_messages(exc)) from None
+        messages = error_messages(exc)
+        messages += [m for m in cross_field_problems_raw(data) if m not in messages]
+        raise CaseError(messages) from None
     except RecursionError:
         raise CaseError(["(root): the case is nested too deeply"]) from None
 

@@ -220,8 +220,17 @@ def classify(case: Case, gaps: list[WorkupGap]) -> Classification:
     open_gaps = gap_codes & CATEGORY_GAPS
     if subtype == "metastatic":
         open_gaps -= MORE_DISEASE_GAPS
-    provisional = bool(open_gaps)
-    if provisional:
+    if not case.extent.metastases and not case.extent.metastases_known:
+        rationale.append(
+            _reason(
+                "provisional.distant_extent_not_recorded",
+                "Distant metastases not recorded (neither found nor excluded): the call is "
+                "provisional until staging is entered.",
+                EV_GUIDELINE,
+            )
+        )
+    provisional = bool(open_gaps) or not case.extent.metastases_known
+    if open_gaps:
         rationale.append(
             _reason(
                 "provisional.open_workup_gaps",

@@ -23,7 +23,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?<![\w.])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,5}\)[\s.-]?)?\d{2,5}(?:[\s.-]\d{2,5}){1,4}(?![\w.])"
         ),
     ),
-    ("record-number-like number (6+ digits)", re.compile(r"(?<!\d)\d{6,}(?!\d)")),
+    ("record-number-like number (6+ digits)", re.compile(r"(?<!NCT)(?<!nct)(?<!\d)\d{6,}(?!\d)")),
 )
 
 _MIN_PHONE_DIGITS = 9

@@ -43,9 +43,15 @@ def m_category(case: Case) -> str | None:
     """M1 with any known distant metastasis; M0 only when a chest CT found none; else None."""
     if case.extent.metastases:
         return "M1"
-    if case.workup.ct_chest is True:
+    if case.extent.metastases_known and case.workup.ct_chest is True:
         return "M0"
     return None
+
+
+def _m_unknown_reason(case: Case) -> str:
+    if not case.extent.metastases_known:
+        return "distant metastases not recorded (extent.metastases missing)"
+    return "distant extent not assessed (no chest CT)"
 
 
 def ajcc_group(t: str, n: str, m: str, grade: int | None, *, retroperitoneum: bool) -> str:
@@ -72,10 +78,10 @@ def _ajcc(case: Case, grade: int | None, system: str) -> Stage:
     notes: list[str] = []
     if grade is None:
         notes.append("grade unknown (GX): grouped with G1")
-    if m == "M1":
+    if m == "M1" or (n == "N1" and system == AJCC_TRUNK_EXTREMITY):
         return Stage(system=system, t=t, n=n, m=m, group="IV", note="; ".join(notes))
     if m is None:
-        notes.insert(0, "no stage group: distant extent not assessed (no chest CT)")
+        notes.insert(0, f"no stage group: {_m_unknown_reason(case)}")
         return Stage(system=system, t=t, n=n, m=None, group=None, note="; ".join(notes))
     if n == "N1":
         group = ajcc_group(t, n, m, grade, retroperitoneum=system == AJCC_RETROPERITONEUM)
@@ -96,10 +102,10 @@ def figo_group(case: Case) -> tuple[str | None, str]:
     ext = case.tumor.uterine_extension
     if case.extent.metastases:
         return "IVB", ""
+    if m_category(case) is None:
+        return None, f"no stage group: {_m_unknown_reason(case)}"
     if ext == UterineExtension.bladder_or_rectum:
         return "IVA", ""
-    if case.workup.ct_chest is not True:
-        return None, "no stage group: distant extent not assessed (no chest CT)"
     if case.extent.nodes == Nodes.N1:
         return "IIIC", ""
     if ext is None:
