@@ -760,7 +760,9 @@ def test_rule_ids_match_the_source() -> None:
 
 
 @pytest.mark.parametrize("metastases", [DELETE, None])
-def test_missing_or_null_metastases_mean_not_known_so_provisional_and_no_stage(metastases: Any) -> None:
+def test_missing_or_null_metastases_mean_not_known_so_provisional_and_no_stage(
+    metastases: Any,
+) -> None:
     """Case format: missing means "not known", never "no"; only [] means none found."""
     a = run(BASE, {"extent.metastases": metastases})
     assert a.classification.provisional is True
