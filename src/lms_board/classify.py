@@ -32,7 +32,7 @@ EV_GUIDELINE = ["nccn-sts"]
 EV_BIOPSY = ["biopsy-technique"]
 EV_BIOPSY_RPS = ["biopsy-rps-cnb-2019"]
 EV_RPS = ["tarpswg-2015"]
-EV_IMAGING = ["imaging-nonuterine-lms-2008"]
+EV_IMAGING = ["seed-radiology-lms"]
 
 #: Gaps whose closure could move the case between resectable and advanced.
 CATEGORY_GAPS = frozenset(

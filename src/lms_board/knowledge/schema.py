@@ -1,0 +1,225 @@
+"""One strict pydantic schema per kind of knowledge record (evidence, drug, option, trial,
+imaging item, surveillance schedule). Unknown keys, unknown enum values and a missing
+``reviewed`` date are errors; the loader names the record id in the message.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from lms_board.assessment import Category, ImagingModality, ImagingRegion, Intent, Modality, Subtype
+from lms_board.case import Margin, Presentation, Resectability, Site, UterineExtension
+
+RecordId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,60}$")]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=1200)]
+Pmid = Annotated[str, StringConstraints(pattern=r"^[1-9][0-9]{5,8}$")]
+Doi = Annotated[str, StringConstraints(pattern=r"^10\.[0-9]{4,9}/\S+$")]
+Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]
+Nct = Annotated[str, StringConstraints(pattern=r"^NCT[0-9]{8}$")]
+
+#: What kind of source an evidence entry is (shown next to every option).
+EvidenceKind = Literal[
+    "guideline",
+    "consensus",
+    "phase 3 randomised",
+    "randomised",
+    "phase 2",
+    "secondary analysis",
+    "retrospective",
+    "review",
+    "congress report",
+    "trial registration",
+    "secondary summary",
+]
+#: The strength of the evidence behind an option (``assessment.md``).
+Strength = Literal[
+    "phase 3 randomised", "phase 2", "retrospective", "guideline", "expert consensus"
+]
+#: ClinicalTrials.gov API v2 ``overallStatus`` values, plus ``UNKNOWN`` (not verified).
+TrialStatus = Literal[
+    "RECRUITING",
+    "NOT_YET_RECRUITING",
+    "ENROLLING_BY_INVITATION",
+    "ACTIVE_NOT_RECRUITING",
+    "COMPLETED",
+    "SUSPENDED",
+    "TERMINATED",
+    "WITHDRAWN",
+    "AVAILABLE",
+    "NO_LONGER_AVAILABLE",
+    "TEMPORARILY_NOT_AVAILABLE",
+    "APPROVED_FOR_MARKETING",
+    "WITHHELD",
+    "UNKNOWN",
+]
+GradeClass = Literal["high", "low"]
+ImagingSection = Literal["staging", "biopsy", "response", "pitfall"]
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class EvidenceRecord(_Record):
+    """A study, guideline or registry record; only fields verified in ``shared/evidence``."""
+
+    id: RecordId
+    citation: Text
+    pmid: Pmid | None = None
+    doi: Doi | None = None
+    url: Url | None = None
+    kind: EvidenceKind
+    year: int | None = Field(default=None, ge=1950, le=2100)
+    population: str = ""
+    key_numbers: str = ""
+    take_away: Text
+    notes: str = ""
+    reviewed: date
+
+    @model_validator(mode="after")
+    def _has_identifier(self) -> EvidenceRecord:
+        if not (self.pmid or self.doi or self.url):
+            raise ValueError("needs a pmid, doi or url")
+        return self
+
+
+class DrugRecord(_Record):
+    """A drug by its generic name, with the other names a regimen text may use."""
+
+    name: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z-]{2,40}$")]
+    aliases: list[Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9 -]{1,40}$")]] = []
+    anthracycline: bool
+    reviewed: date
+
+
+class Conditions(_Record):
+    """When a record applies. An empty list or ``None`` means "any".
+
+    Scope fields (category, site, line…) decide whether the record concerns the case at all;
+    eligibility fields (``ecog_max``, ``molecular_any``, ``prior_anthracycline``, ages) decide
+    whether a case in scope can have it.
+    """
+
+    categories: list[Category] = []
+    subtypes: list[Subtype] = []
+    sites: list[Site] = []
+    resectability: list[Resectability] = []
+    presentation: list[Presentation] = []
+    uterine_extension: list[UterineExtension] = []
+    margins: list[Margin] = []
+    metastases: bool | None = None
+    limb_salvage_feasible: bool | None = None
+    no_prior_radiotherapy: bool = False
+    line_min: int | None = Field(default=None, ge=0, le=10)
+    line_max: int | None = Field(default=None, ge=0, le=10)
+    size_min_cm: float | None = Field(default=None, gt=0)
+    ecog_max: int | None = Field(default=None, ge=0, le=4)
+    also_when_ecog_at_least: int | None = Field(default=None, ge=0, le=4)
+    molecular_any: list[Annotated[str, StringConstraints(min_length=2, max_length=60)]] = []
+    prior_anthracycline: Literal["required", "excluded"] | None = None
+    age_min: int | None = Field(default=None, ge=0, le=120)
+    age_max: int | None = Field(default=None, ge=0, le=120)
+
+
+class OptionRecord(_Record):
+    """A management option; ``not_recommended`` lists it under "not suitable" where it applies."""
+
+    id: RecordId
+    name: Text
+    modality: Modality
+    intent: Intent
+    setting: Text
+    drugs: list[str] = []
+    anthracycline: bool = False
+    combination: bool = False
+    applies: Conditions
+    strength: Strength
+    evidence: list[RecordId] = Field(min_length=1)
+    key_numbers: str = ""
+    caveats: list[Text] = []
+    not_recommended: Text | None = None
+    rank: int = Field(ge=0, le=1000)
+    reviewed: date
+
+
+class TrialRecord(_Record):
+    """A curated trial example; statuses age, so each carries its as-of date and source."""
+
+    nct: Nct
+    name: Text
+    title: Text
+    phase: Text
+    population: Text
+    intervention: Text
+    applies: Conditions
+    interventional: bool = True
+    anthracycline_arm: bool = False
+    status: TrialStatus
+    status_text: Text
+    status_as_of: date
+    status_source: Text
+    landmark: bool
+    why: Text
+    to_check: list[Text] = []
+    evidence: list[RecordId] = Field(min_length=1)
+    reviewed: date
+
+
+class ImagingRecord(_Record):
+    """One imaging statement (staging, biopsy, response or pitfall) and where it applies."""
+
+    id: RecordId
+    section: ImagingSection
+    text: Text
+    applies: Conditions = Conditions()
+    evidence: list[RecordId] = Field(min_length=1)
+    reviewed: date
+
+
+class Period(_Record):
+    until_month: int = Field(ge=1, le=240)
+    every_months: int = Field(ge=1, le=24)
+
+
+class SurveillanceSchedule(_Record):
+    """Follow-up visits after curative treatment, by grade class."""
+
+    id: RecordId
+    grade_class: GradeClass
+    periods: list[Period] = Field(min_length=1)
+    distant_every_months: int | None = Field(default=None, ge=1, le=24)
+    description: Text
+    evidence: list[RecordId] = Field(min_length=1)
+    reviewed: date
+
+    @model_validator(mode="after")
+    def _increasing(self) -> SurveillanceSchedule:
+        ends = [p.until_month for p in self.periods]
+        if ends != sorted(set(ends)):
+            raise ValueError("periods must end in increasing months")
+        return self
+
+
+class SurveillanceImaging(_Record):
+    """What is imaged at a surveillance visit: local (primary site) or distant (chest…)."""
+
+    id: RecordId
+    role: Literal["local", "distant", "both"]
+    sites: list[Site] = []
+    with_metastases: bool | None = None
+    modality: ImagingModality
+    region: ImagingRegion
+    evidence: list[RecordId] = Field(min_length=1)
+    reviewed: date
+
+
+class TrialStatusUpdate(_Record):
+    """One entry of the trial-status overlay written by ``lms-board trials refresh``."""
+
+    status: TrialStatus
+    status_text: Text
+    status_as_of: date
+    status_source: Text

@@ -1,0 +1,228 @@
+"""The imaging plan (``lms_board.imaging``): staging, biopsy, response and pitfalls by site,
+and the dated surveillance schedule by grade.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from strategies import valid_case_models
+from test_recommend import classified, make
+
+from lms_board.assessment import ImagingPlan
+from lms_board.case import Case
+from lms_board.imaging import (
+    ADVANCED_BASIS,
+    add_months,
+    grade_class,
+    plan_imaging,
+    surveillance_start,
+    visit_months,
+)
+from lms_board.knowledge import PACKAGE_DIR, collect_evidence_ids, evidence_refs, load_knowledge
+
+KB = load_knowledge(PACKAGE_DIR)
+
+#: Resected deep thigh LMS, no metastases, surgery 2024-01-15.
+LOCALIZED: dict[str, Any] = {
+    "tumor.site": "extremity",
+    "extent.metastases": [],
+    "extent.primary_resectability": "resected",
+    "pathology.margin": "R0",
+    "history.surgery_date": "2024-01-15",
+}
+
+
+def plan(changes: dict[str, Any], grade: int | None = 3) -> ImagingPlan:
+    case = make(changes)
+    classification, _, _ = classified(case)
+    return plan_imaging(case, grade, classification)
+
+
+def months(p: ImagingPlan) -> list[int]:
+    return sorted({v.month for v in p.surveillance})
+
+
+# --------------------------------------------------------------------------- schedule arithmetic
+
+
+@pytest.mark.parametrize(
+    ("start", "n", "expected"),
+    [
+        (date(2024, 1, 15), 3, date(2024, 4, 15)),
+        (date(2024, 1, 31), 1, date(2024, 2, 29)),
+        (date(2023, 11, 30), 3, date(2024, 2, 29)),
+        (date(2023, 11, 30), 15, date(2025, 2, 28)),
+        (date(2024, 1, 15), 120, date(2034, 1, 15)),
+    ],
+)
+def test_add_months_clamps_the_day(start: date, n: int, expected: date) -> None:
+    assert add_months(start, n) == expected
+
+
+def test_grade_class_treats_unknown_as_high() -> None:
+    assert grade_class(1) == "low"
+    assert grade_class(2) == grade_class(3) == grade_class(None) == "high"
+
+
+def test_high_grade_visits_per_period() -> None:
+    m = visit_months(KB.schedules["high"])
+    assert [x for x in m if x <= 36] == list(range(3, 37, 3))  # 12 visits to year 3
+    assert [x for x in m if 36 < x <= 60] == [42, 48, 54, 60]  # 4 more to year 5
+    assert [x for x in m if x > 60] == [72, 84, 96, 108, 120]  # 5 yearly to year 10
+
+
+def test_low_grade_visits_per_period() -> None:
+    m = visit_months(KB.schedules["low"])
+    assert [x for x in m if x <= 60] == list(range(6, 61, 6))  # 10 visits to year 5
+    assert [x for x in m if x > 60] == [72, 84, 96, 108, 120]
+
+
+# --------------------------------------------------------------------------- surveillance plans
+
+
+def test_high_grade_extremity_dates_from_the_surgery_date() -> None:
+    p = plan(LOCALIZED, grade=3)
+    assert months(p) == visit_months(KB.schedules["high"])
+    first = [v for v in p.surveillance if v.month == 3]
+    assert {(v.modality, v.region) for v in first} == {("MRI", "primary site"), ("CT", "chest")}
+    assert {v.date for v in first} == {date(2024, 4, 15)}
+    assert next(v.date for v in p.surveillance if v.month == 120) == date(2034, 1, 15)
+    assert "surgery date 2024-01-15" in p.surveillance_basis
+    assert all(v.evidence for v in p.surveillance)
+
+
+def test_unknown_grade_is_treated_as_high_and_the_basis_says_so() -> None:
+    p = plan(LOCALIZED, grade=None)
+    assert months(p) == visit_months(KB.schedules["high"])
+    assert "treated as high grade" in p.surveillance_basis
+
+
+def test_low_grade_images_the_chest_at_longer_intervals() -> None:
+    p = plan(LOCALIZED, grade=1)
+    assert months(p) == visit_months(KB.schedules["low"])
+    per_modality = Counter(v.region for v in p.surveillance)
+    assert per_modality["primary site"] == 15
+    chest = sorted(v.month for v in p.surveillance if v.region == "chest")
+    assert chest == [12, 24, 36, 48, 60, 72, 84, 96, 108, 120]
+
+
+def test_uterine_surveillance_is_ct_without_pelvic_mri_after_hysterectomy() -> None:
+    p = plan(
+        {
+            **LOCALIZED,
+            "tumor.site": "uterus",
+            "tumor.depth": None,
+            "tumor.uterine_extension": "confined",
+        },
+        grade=2,
+    )
+    assert {(v.modality, v.region) for v in p.surveillance} == {("CT", "chest/abdomen/pelvis")}
+    assert len(p.surveillance) == 21
+
+
+def test_retroperitoneal_surveillance_is_ct_chest_abdomen_pelvis() -> None:
+    p = plan({**LOCALIZED, "tumor.site": "retroperitoneum", "tumor.depth": None})
+    assert {v.region for v in p.surveillance} == {"chest/abdomen/pelvis"}
+
+
+def test_board_date_is_a_placeholder_when_surgery_is_to_come() -> None:
+    p = plan(
+        {
+            **LOCALIZED,
+            "extent.primary_resectability": "resectable",
+            "pathology.margin": None,
+            "history.surgery_date": None,
+        }
+    )
+    assert p.surveillance[0].date == date(2027, 3, 3)  # board date 2026-12-03 + 3 months
+    assert "placeholder" in p.surveillance_basis
+
+
+def test_no_dates_without_surgery_or_board_date() -> None:
+    p = plan({**LOCALIZED, "history.surgery_date": None, "board_date": None})
+    assert p.surveillance and all(v.date is None for v in p.surveillance)
+    assert "months only" in p.surveillance_basis
+
+
+def test_oligometastatic_restarts_from_the_metastasis_treatment() -> None:
+    case = make(
+        {
+            **LOCALIZED,
+            "extent.metastases": [{"site": "lung", "count": 2, "resectable": True}],
+            "extent.disease_free_interval_months": 30,
+        }
+    )
+    classification, _, _ = classified(case)
+    assert classification.subtype == "oligometastatic"
+    start, why = surveillance_start(case, classification)
+    assert start == case.board_date and "metastases are treated" in why
+    p = plan_imaging(case, 2, classification)
+    assert {v.region for v in p.surveillance} == {"primary site", "chest/abdomen/pelvis"}
+    assert any("2-3 cycles" in i.text for i in p.response)
+
+
+def test_advanced_disease_gets_response_assessment_not_surveillance() -> None:
+    p = plan({})  # the base case: metastatic, first line
+    assert p.surveillance == []
+    assert p.surveillance_basis == ADVANCED_BASIS
+    assert any("RECIST 1.1" in i.text and "6-9 weeks" in i.text for i in p.response)
+
+
+# --------------------------------------------------------------------------- staging, biopsy, pitfalls
+
+
+def test_extremity_staging_has_mri_ct_and_radiographs() -> None:
+    text = " ".join(i.text for i in plan(LOCALIZED).staging)
+    assert "MRI of the primary site with and without contrast" in text
+    assert "CT of the chest, abdomen and pelvis with contrast" in text
+    assert "PET-CT" in text and "radiographs" in text
+
+
+def test_retroperitoneal_biopsy_is_retroperitoneal_never_transperitoneal() -> None:
+    p = plan({"tumor.site": "retroperitoneum", "tumor.depth": None})
+    route = [i.text for i in p.biopsy if "route" in i.text and "Retroperitoneal" in i.text]
+    assert route and "never transperitoneal" in route[0]
+    for item in p.biopsy:
+        assert "transperitoneal route is" not in item.text.lower()
+    assert any("16 G" in i.text for i in p.biopsy)
+    staging = " ".join(i.text for i in p.staging)
+    assert "as well as MRI" in staging and "calcification" in staging
+
+
+def test_extremity_biopsy_advice_has_no_retroperitoneal_route() -> None:
+    assert not any("transperitoneal" in i.text for i in plan(LOCALIZED).biopsy)
+
+
+def test_pitfalls_cover_peritoneum_and_grade() -> None:
+    text = " ".join(i.text for i in plan(LOCALIZED).pitfalls)
+    assert "peritoneal" in text and "cannot give the grade" in text
+
+
+def test_every_imaging_item_cites_resolvable_evidence() -> None:
+    p = plan({"tumor.site": "retroperitoneum", "tumor.depth": None})
+    for item in [*p.staging, *p.biopsy, *p.response, *p.pitfalls]:
+        assert item.evidence
+    evidence_refs(collect_evidence_ids(p))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(valid_case_models(control_chars=False))
+def test_any_valid_case_gets_a_consistent_plan(case: Case) -> None:
+    classification, _, grade = classified(case)
+    p = plan_imaging(case, grade, classification)
+    assert p.staging and p.pitfalls and p.surveillance_basis
+    evidence_refs(collect_evidence_ids(p))
+    if classification.category == "advanced":
+        assert p.surveillance == []
+    else:
+        assert months(p) == visit_months(KB.schedules[grade_class(grade)])
+        dated = [v.date for v in p.surveillance]
+        if dated and dated[0] is not None:
+            assert dated == sorted(dated)
+    if case.tumor.site.value == "retroperitoneum":
+        assert any("never transperitoneal" in i.text for i in p.biopsy)
