@@ -1,0 +1,370 @@
+"""Cases as a flat CSV sheet, one case per row (``docs/csv-format.md``).
+
+Columns are the case format's dotted field names (``patient.age``); an empty cell means "not
+known". Lists are joined with ``; ``, IHC as ``desmin=positive; sma=positive`` and metastases
+as ``lung:2:true; liver:1:false`` (site:count:resectable; ``none`` = checked, none found). A backslash escapes ``;``, ``=``
+and itself inside a list item. Row numbers count the header as row 1, as a spreadsheet does.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import types
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
+
+from pydantic import BaseModel
+
+from lms_board.case import Case, CaseError, parse_case
+from lms_board.interchange.result import ImportResult
+
+ColumnKind = Literal["text", "int", "float", "value", "bool", "list", "ihc", "metastases"]
+
+LIST_SEPARATOR = "; "
+#: The metastases cell of a case whose distant extent was checked and found clear ([]);
+#: an empty cell means distant extent not recorded.
+NO_METASTASES = "none"
+MAX_CSV_BYTES = 20 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class CsvColumn:
+    """One column: its dotted name and how its cell is written and read."""
+
+    name: str
+    kind: ColumnKind
+
+
+def _base_type(annotation: Any) -> Any:
+    """``int`` for ``int | None``, ``str`` for ``Annotated[str, ...]``, and so on."""
+    origin = get_origin(annotation)
+    if origin in (Union, types.UnionType):
+        args = [a for a in get_args(annotation) if a is not type(None)]
+        if len(args) == 1:
+            return _base_type(args[0])
+        return annotation
+    if origin is Annotated:
+        return _base_type(get_args(annotation)[0])
+    return annotation
+
+
+def _kind(path: str, annotation: Any) -> ColumnKind:
+    base = _base_type(annotation)
+    if path == "extent.metastases":
+        return "metastases"
+    if path == "pathology.ihc":
+        return "ihc"
+    if get_origin(base) is list:
+        return "list"
+    if base is str:
+        return "text"
+    if base is bool:
+        return "bool"
+    if base is int or path == "schema_version":
+        return "int"
+    if base is float:
+        return "float"
+    return "value"
+
+
+def _columns() -> tuple[CsvColumn, ...]:
+    out: list[CsvColumn] = []
+    for name, info in Case.model_fields.items():
+        base = _base_type(info.annotation)
+        if isinstance(base, type) and issubclass(base, BaseModel):
+            for sub, sub_info in base.model_fields.items():
+                path = f"{name}.{sub}"
+                out.append(CsvColumn(path, _kind(path, sub_info.annotation)))
+        else:
+            out.append(CsvColumn(name, _kind(name, info.annotation)))
+    return tuple(out)
+
+
+#: Every column, in the order the export writes them (the case format's field order).
+COLUMNS: tuple[CsvColumn, ...] = _columns()
+COLUMN_NAMES: tuple[str, ...] = tuple(c.name for c in COLUMNS)
+_BY_NAME = {c.name: c for c in COLUMNS}
+
+
+# -- list cells ---------------------------------------------------------------------------
+
+
+def _escape(text: str, specials: str = ";") -> str:
+    out = text.replace("\\", "\\\\")
+    for ch in specials:
+        out = out.replace(ch, "\\" + ch)
+    return out
+
+
+def _split(cell: str, sep: str) -> list[str]:
+    """Split on ``sep`` not preceded by a backslash; keep escapes for the next level."""
+    parts: list[str] = []
+    buf: list[str] = []
+    i = 0
+    while i < len(cell):
+        ch = cell[i]
+        if ch == "\\" and i + 1 < len(cell):
+            buf.append(cell[i : i + 2])
+            i += 2
+            continue
+        if ch == sep:
+            parts.append("".join(buf))
+            buf = []
+        else:
+            buf.append(ch)
+        i += 1
+    parts.append("".join(buf))
+    return parts
+
+
+def _unescape(text: str) -> str:
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        if text[i] == "\\" and i + 1 < len(text) and text[i + 1] in "\\;=":
+            out.append(text[i + 1])
+            i += 2
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
+
+
+def _items(cell: str) -> list[str]:
+    """The non-empty, trimmed items of a ``; `` list cell, still escaped."""
+    return [p.strip() for p in _split(cell, ";") if p.strip()]
+
+
+# -- writing ------------------------------------------------------------------------------
+
+
+def _cell(column: CsvColumn, value: Any, known: bool = True) -> str:
+    if value is None:
+        return ""
+    if column.kind == "bool":
+        return "true" if value else "false"
+    if column.kind == "list":
+        return LIST_SEPARATOR.join(_escape(str(v)) for v in value)
+    if column.kind == "ihc":
+        return LIST_SEPARATOR.join(f"{_escape(k, ';=')}={v}" for k, v in value.items())
+    if column.kind == "metastases":
+        if not value:
+            return NO_METASTASES if known else ""
+        return LIST_SEPARATOR.join(
+            ":".join(
+                (
+                    m["site"],
+                    "" if m.get("count") is None else str(m["count"]),
+                    "" if m.get("resectable") is None else ("true" if m["resectable"] else "false"),
+                )
+            ).rstrip(":")
+            for m in value
+        )
+    return str(value)
+
+
+def case_row(case: Case) -> dict[str, str]:
+    """One case as ``{column: cell}``."""
+    data = case.model_dump(mode="json")
+    row: dict[str, str] = {}
+    for column in COLUMNS:
+        node: Any = data
+        for part in column.name.split("."):
+            node = node.get(part) if isinstance(node, dict) else None
+        known = column.kind != "metastases" or case.extent.metastases_known
+        row[column.name] = _cell(column, node, known)
+    return row
+
+
+def cases_to_csv(cases: Iterable[Case]) -> str:
+    """The cases as CSV text (UTF-8 when encoded; every column, header first)."""
+    buffer = io.StringIO(newline="")
+    writer = csv.DictWriter(buffer, fieldnames=COLUMN_NAMES, lineterminator="\r\n")
+    writer.writeheader()
+    for case in cases:
+        writer.writerow(case_row(case))
+    return buffer.getvalue()
+
+
+# -- reading ------------------------------------------------------------------------------
+
+
+class _CellError(ValueError):
+    pass
+
+
+def _bool(text: str) -> bool:
+    lowered = text.strip().lower()
+    if lowered in ("true", "yes", "1"):
+        return True
+    if lowered in ("false", "no", "0"):
+        return False
+    raise _CellError(f"expected true or false, got {text.strip()!r}")
+
+
+def _ihc(cell: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in _items(cell):
+        pair = _split(item, "=")
+        if len(pair) != 2 or not pair[0].strip():
+            raise _CellError(f"expected marker=result (e.g. desmin=positive), got {item!r}")
+        key = _unescape(pair[0].strip())
+        if key in out:
+            raise _CellError(f"marker {key!r} given twice")
+        out[key] = pair[1].strip()
+    return out
+
+
+def _int(text: str) -> int:
+    try:
+        return int(text.strip())
+    except ValueError:
+        raise _CellError(f"expected a whole number, got {text.strip()!r}") from None
+
+
+def _float(text: str) -> float:
+    try:
+        value = float(text.strip())
+    except ValueError:
+        raise _CellError(f"expected a number, got {text.strip()!r}") from None
+    if not math.isfinite(value):
+        raise _CellError(f"expected a finite number, got {text.strip()!r}")
+    return value
+
+
+def _metastases(cell: str) -> list[dict[str, Any]]:
+    if cell.strip().lower() == NO_METASTASES:
+        return []
+    out: list[dict[str, Any]] = []
+    for item in _items(cell):
+        parts = [p.strip() for p in item.split(":")]
+        if len(parts) > 3:
+            raise _CellError(f"expected site:count:resectable (e.g. lung:2:true), got {item!r}")
+        met: dict[str, Any] = {"site": parts[0]}
+        if len(parts) > 1 and parts[1]:
+            met["count"] = _int(parts[1])
+        if len(parts) > 2 and parts[2]:
+            met["resectable"] = _bool(parts[2])
+        out.append(met)
+    return out
+
+
+def _convert(column: CsvColumn, cell: str) -> Any:
+    if column.kind == "text":
+        return cell
+    if column.kind == "bool":
+        return _bool(cell)
+    if column.kind == "list":
+        return [_unescape(item) for item in _items(cell)]
+    if column.kind == "ihc":
+        return _ihc(cell)
+    if column.kind == "metastases":
+        return _metastases(cell)
+    if column.kind == "int":
+        return _int(cell)
+    if column.kind == "float":
+        return _float(cell)
+    return cell.strip()
+
+
+def _put(data: dict[str, Any], dotted: str, value: Any) -> None:
+    *parents, last = dotted.split(".")
+    node = data
+    for part in parents:
+        node = node.setdefault(part, {})
+    node[last] = value
+
+
+def row_to_case_dict(header: list[str], cells: list[str]) -> tuple[dict[str, Any], list[str]]:
+    """A case dict from one row, and the ``field: problem`` messages of cells that did not read."""
+    data: dict[str, Any] = {"schema_version": 1}
+    problems: list[str] = []
+    for name, cell in zip(header, cells, strict=False):
+        column = _BY_NAME[name]
+        if cell == "" or (column.kind != "text" and not cell.strip()):
+            continue
+        try:
+            _put(data, name, _convert(column, cell))
+        except _CellError as exc:
+            problems.append(f"{name}: {exc}")
+    for required in ("patient", "tumor", "pathology", "extent"):
+        data.setdefault(required, {})
+    return data, problems
+
+
+def read_csv_cases(data: str | bytes, source: str = "upload.csv") -> ImportResult:
+    """Every row of a CSV sheet as a case, or as errors naming the row and the field."""
+    result = ImportResult()
+    if isinstance(data, bytes):
+        if len(data) > MAX_CSV_BYTES:
+            result.add_error(source, "", f"file larger than {MAX_CSV_BYTES // 2**20} MB")
+            return result
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            result.add_error(source, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})")
+            return result
+    else:
+        text = data.removeprefix("\ufeff")
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        result.add_error(source, "", f"not a readable CSV file ({exc})")
+        return result
+    if not rows or not any(cell.strip() for cell in rows[0]):
+        result.add_error(source, "row 1", "no header row (the first row must name the columns)")
+        return result
+    header = [name.strip() for name in rows[0]]
+    unknown = [n for n in header if n not in _BY_NAME]
+    duplicates = sorted({n for n in header if header.count(n) > 1})
+    if unknown or duplicates:
+        if unknown:
+            result.add_error(
+                source,
+                "row 1",
+                "unknown column(s) "
+                + ", ".join(repr(n) for n in unknown)
+                + " (see docs/csv-format.md)",
+            )
+        if duplicates:
+            result.add_error(source, "row 1", "column(s) given twice: " + ", ".join(duplicates))
+        return result
+    seen: dict[str, int] = {}
+    for number, cells in enumerate(rows[1:], start=2):
+        where = f"row {number}"
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) > len(header):
+            result.add_error(
+                source, where, f"{len(cells)} cells but the header names {len(header)} columns"
+            )
+            continue
+        case_data, problems = row_to_case_dict(header, cells)
+        try:
+            case = parse_case(case_data)
+        except CaseError as exc:
+            problems.extend(m for m in exc.messages if not _repeats(m, problems))
+            for message in problems:
+                result.add_error(source, where, message)
+            continue
+        if problems:
+            for message in problems:
+                result.add_error(source, where, message)
+            continue
+        if case.case_id in seen:
+            result.add_error(
+                source, where, f"case_id: {case.case_id!r} already in row {seen[case.case_id]}"
+            )
+            continue
+        seen[case.case_id] = number
+        result.add_case(case, f"{source} {where}")
+    return result
+
+
+def _repeats(message: str, problems: list[str]) -> bool:
+    """A model error on a field whose cell already failed to read says nothing new."""
+    field = message.split(":", 1)[0]
+    return any(p.split(":", 1)[0] == field for p in problems)

@@ -1,0 +1,81 @@
+"""Case-format JSON files: one case object, a list of cases, or a folder of case files.
+
+A JSON file that is a FHIR Bundle (``"resourceType": "Bundle"``) is read as one.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from lms_board.case import CaseError, parse_case
+from lms_board.interchange.fhir_bundle import is_fhir_bundle, read_fhir_bundle
+from lms_board.interchange.result import ImportResult
+
+MAX_JSON_BYTES = 20 * 1024 * 1024
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not allowed")
+
+
+def read_json_cases(data: str | bytes, source: str = "upload.json") -> ImportResult:
+    """The cases in one JSON document: a case, a list of cases, or a FHIR Bundle."""
+    result = ImportResult()
+    if len(data) > MAX_JSON_BYTES:
+        result.add_error(source, "", f"file larger than {MAX_JSON_BYTES // 2**20} MB")
+        return result
+    if isinstance(data, bytes):
+        if not data.strip():
+            result.add_error(source, "", "the file is empty")
+            return result
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            result.add_error(source, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})")
+            return result
+    else:
+        text = data.removeprefix("\ufeff")
+    if not text.strip():
+        result.add_error(source, "", "the file is empty")
+        return result
+    try:
+        decoded = json.loads(text, parse_constant=_reject_constant)
+    except (ValueError, RecursionError) as exc:
+        result.add_error(source, "", f"not valid JSON ({exc})")
+        return result
+    if is_fhir_bundle(decoded):
+        return read_fhir_bundle(decoded, source)
+    if isinstance(decoded, dict):
+        _add(result, decoded, source, "")
+    elif isinstance(decoded, list):
+        seen: dict[str, int] = {}
+        for number, item in enumerate(decoded, start=1):
+            where = f"item {number}"
+            before = len(result.cases)
+            _add(result, item, source, where)
+            if len(result.cases) > before:
+                case_id = result.cases[-1].case_id
+                if case_id in seen:
+                    result.cases.pop()
+                    result.origins.pop()
+                    result.add_error(
+                        source, where, f"case_id: {case_id!r} already in item {seen[case_id]}"
+                    )
+                else:
+                    seen[case_id] = number
+    else:
+        result.add_error(
+            source, "", f"expected a case object or a list of cases, not {type(decoded).__name__}"
+        )
+    return result
+
+
+def _add(result: ImportResult, item: Any, source: str, where: str) -> None:
+    try:
+        case = parse_case(item)
+    except CaseError as exc:
+        for message in exc.messages:
+            result.add_error(source, where, message)
+        return
+    result.add_case(case, f"{source} {where}".strip())

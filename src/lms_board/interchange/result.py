@@ -1,0 +1,71 @@
+"""What an import returns: the good cases and a precise error for every bad row or item.
+
+The page shows the errors and imports only the good cases once the user confirms; the CLI
+imports the good ones and lists the rest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from lms_board.case import Case
+
+
+@dataclass(frozen=True, slots=True)
+class ImportIssue:
+    """One problem: the file, where in it (``row 3``, ``item 2``, ``entry 5``), and what."""
+
+    source: str
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        """``row 3: patient.age: ...`` (the file name is left to the caller)."""
+        return f"{self.where}: {self.message}" if self.where else self.message
+
+    def with_source(self) -> str:
+        """``cases.csv: row 3: patient.age: ...``."""
+        return f"{self.source}: {self}" if self.source else str(self)
+
+
+@dataclass(slots=True)
+class ImportResult:
+    """The cases that validated, and an :class:`ImportIssue` for everything that did not."""
+
+    cases: list[Case] = field(default_factory=list)
+    errors: list[ImportIssue] = field(default_factory=list)
+    #: Where each good case came from (same order as ``cases``), e.g. ``cases.csv row 2``.
+    origins: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """Nothing was refused."""
+        return not self.errors
+
+    @property
+    def messages(self) -> list[str]:
+        """Every error as ``row 3: patient.age: ...``."""
+        return [str(e) for e in self.errors]
+
+    def add_case(self, case: Case, origin: str) -> None:
+        self.cases.append(case)
+        self.origins.append(origin)
+
+    def add_error(self, source: str, where: str, message: str) -> None:
+        self.errors.append(ImportIssue(source, where, message))
+
+    def extend(self, other: ImportResult) -> None:
+        """Add another file's result, refusing case ids seen earlier in this import."""
+        seen = {c.case_id: o for c, o in zip(self.cases, self.origins, strict=True)}
+        for case, origin in zip(other.cases, other.origins, strict=True):
+            if case.case_id in seen:
+                self.add_error(
+                    origin,
+                    "",
+                    f"case_id: {case.case_id!r} appears twice in this import "
+                    f"(first in {seen[case.case_id]})",
+                )
+                continue
+            seen[case.case_id] = origin
+            self.add_case(case, origin)
+        self.errors.extend(other.errors)

@@ -1,0 +1,488 @@
+"""The case store: cases with every saved version, board decisions, drafts and the audit log.
+
+No lost update: :meth:`CaseStore.save` is a compare-and-set on the version the user started
+from (``UPDATE ... WHERE id = ? AND version = ?``); when somebody else saved in between it
+writes nothing and raises :class:`StaleVersionError` with both versions. Every change and its
+audit row commit in one transaction, so the log never misses a change that happened.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Engine, Row, delete, func, insert, select, update
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
+
+from lms_board.case import Case, parse_case
+from lms_board.decision import BoardDecision
+from lms_board.store import schema as t
+from lms_board.store.drafts import decode_payload, encode_payload
+from lms_board.store.engine import (
+    dispose_engine,
+    lock_for_schema_work,
+    safe_url,
+    write_connection,
+)
+from lms_board.store.errors import CaseNotFoundError, DuplicateCaseError, StaleVersionError
+from lms_board.store.records import AuditEntry, CaseStatus, StoredCase, check_status
+
+_ACTION = re.compile(r"[A-Za-z][A-Za-z0-9_.-]{0,39}")
+
+#: Audit actions the store itself writes; callers add their own (e.g. ``export``).
+CREATE, UPDATE, STATUS_CHANGE, DELETE, DECISION, DEMO_LOAD = (
+    "create",
+    "update",
+    "status_change",
+    "delete",
+    "decision",
+    "demo_load",
+)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _actor(user: str) -> str:
+    name = " ".join(user.replace("\x00", "").split()) if isinstance(user, str) else ""
+    if not name:
+        raise ValueError("user must be a non-empty name (see lms_board.store.current_user)")
+    if len(name) > t.USER_LENGTH:
+        raise ValueError(f"user name longer than {t.USER_LENGTH} characters")
+    return name
+
+
+class CaseStore:
+    """Cases, versions, decisions, drafts and audit in one database (SQLite or PostgreSQL).
+
+    Get one with :func:`lms_board.store.open_store`; it is cheap to create and safe to share
+    between threads (each call checks a connection out of the engine's pool).
+    """
+
+    def __init__(self, engine: Engine, url: str) -> None:
+        self._engine = engine
+        self._url = url
+
+    def __repr__(self) -> str:
+        return f"CaseStore({safe_url(self._url)!r})"
+
+    @property
+    def url(self) -> str:
+        """The database URL with any password masked."""
+        return safe_url(self._url)
+
+    @property
+    def dialect(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return self._engine.dialect.name
+
+    @property
+    def engine(self) -> Engine:
+        return self._engine
+
+    def close(self) -> None:
+        """Close this process's connections to the database; a later ``open_store`` reopens."""
+        dispose_engine(self._url)
+
+    # -- transactions -------------------------------------------------------------------
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        with self._engine.connect() as conn, conn.begin():
+            yield conn
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        with self._engine.connect() as conn:
+            write_connection(conn)
+            with conn.begin():
+                yield conn
+
+    # -- cases --------------------------------------------------------------------------
+
+    def list_cases(self) -> list[StoredCase]:
+        """Every case at its latest version, by board date (undated last), then case id."""
+        query = select(t.cases).order_by(t.cases.c.board_date.asc().nulls_last(), t.cases.c.id)
+        with self._read() as conn:
+            return [_stored(row) for row in conn.execute(query)]
+
+    def count(self) -> int:
+        """How many cases the store holds."""
+        with self._read() as conn:
+            return int(conn.execute(select(func.count()).select_from(t.cases)).scalar_one())
+
+    def get(self, case_id: str) -> StoredCase | None:
+        """The latest version of a case, or ``None``."""
+        with self._read() as conn:
+            return _get(conn, case_id)
+
+    def create(self, case: Case, user: str, status: str = "draft") -> StoredCase:
+        """Store a new case as version 1; :class:`DuplicateCaseError` if its id is taken."""
+        actor = _actor(user)
+        checked = check_status(status)
+        try:
+            with self._write() as conn:
+                if _get(conn, case.case_id) is not None:
+                    raise DuplicateCaseError(case.case_id)
+                stored = _insert_case(conn, case, actor, checked, _now(), detail="version 1")
+        except IntegrityError:
+            # Another writer created the same id between our check and our insert.
+            raise DuplicateCaseError(case.case_id) from None
+        return stored
+
+    def save(
+        self, case: Case, base_version: int, user: str, status: str | None = None
+    ) -> StoredCase:
+        """Save ``case`` as the next version, if the stored one is still ``base_version``.
+
+        Raises :class:`StaleVersionError` (with ``.current`` and ``.attempted``) when somebody
+        saved in between, and :class:`CaseNotFoundError` when the case is gone. Nothing is
+        written in either case.
+        """
+        actor = _actor(user)
+        new_status = check_status(status) if status is not None else None
+        now = _now()
+        payload = case.to_json_dict()
+        with self._write() as conn:
+            before = conn.execute(
+                select(t.cases.c.status).where(t.cases.c.id == case.case_id)
+            ).first()
+            if before is None:
+                raise CaseNotFoundError(case.case_id)
+            values: dict[str, Any] = {
+                "case_json": payload,
+                "version": base_version + 1,
+                "board_date": case.board_date,
+                "updated_at": now,
+                "updated_by": actor,
+            }
+            if new_status is not None:
+                values["status"] = new_status
+            result = conn.execute(
+                update(t.cases)
+                .where(t.cases.c.id == case.case_id, t.cases.c.version == base_version)
+                .values(**values)
+            )
+            if result.rowcount != 1:
+                current = _get(conn, case.case_id)
+                if current is None:
+                    raise CaseNotFoundError(case.case_id)
+                raise StaleVersionError(current=current, attempted=case, base_version=base_version)
+            stored = _get(conn, case.case_id)
+            assert stored is not None
+            _insert_version(conn, stored)
+            _audit(
+                conn,
+                now,
+                actor,
+                UPDATE,
+                case.case_id,
+                f"version {base_version} -> {stored.version}",
+            )
+            if stored.status != before.status:
+                _audit(
+                    conn,
+                    now,
+                    actor,
+                    STATUS_CHANGE,
+                    case.case_id,
+                    f"{before.status} -> {stored.status} (version {stored.version})",
+                )
+        return stored
+
+    def set_status(self, case_id: str, status: str, user: str) -> StoredCase:
+        """Move a case to ``draft``, ``ready`` or ``discussed``; a change is a new version."""
+        actor = _actor(user)
+        new_status = check_status(status)
+        now = _now()
+        with self._write() as conn:
+            row = conn.execute(
+                select(t.cases).where(t.cases.c.id == case_id).with_for_update()
+            ).first()
+            if row is None:
+                raise CaseNotFoundError(case_id)
+            if row.status == new_status:
+                return _stored(row)
+            conn.execute(
+                update(t.cases)
+                .where(t.cases.c.id == case_id, t.cases.c.version == row.version)
+                .values(
+                    status=new_status,
+                    version=row.version + 1,
+                    updated_at=now,
+                    updated_by=actor,
+                )
+            )
+            stored = _get(conn, case_id)
+            assert stored is not None
+            _insert_version(conn, stored)
+            _audit(
+                conn,
+                now,
+                actor,
+                STATUS_CHANGE,
+                case_id,
+                f"{row.status} -> {new_status} (version {stored.version})",
+            )
+        return stored
+
+    def delete(self, case_id: str, user: str) -> None:
+        """Delete a case with its versions and decisions; the audit log keeps the deletion."""
+        actor = _actor(user)
+        with self._write() as conn:
+            row = conn.execute(
+                select(t.cases.c.version, t.cases.c.status)
+                .where(t.cases.c.id == case_id)
+                .with_for_update()
+            ).first()
+            if row is None:
+                raise CaseNotFoundError(case_id)
+            conn.execute(delete(t.board_decisions).where(t.board_decisions.c.case_id == case_id))
+            conn.execute(delete(t.case_versions).where(t.case_versions.c.case_id == case_id))
+            conn.execute(delete(t.cases).where(t.cases.c.id == case_id))
+            _audit(conn, _now(), actor, DELETE, case_id, f"at version {row.version} ({row.status})")
+
+    def versions(self, case_id: str) -> list[StoredCase]:
+        """Every saved version of a case, oldest first (empty if the case is unknown)."""
+        v = t.case_versions
+        query = (
+            select(v, t.cases.c.created_at)
+            .join(t.cases, t.cases.c.id == v.c.case_id)
+            .where(v.c.case_id == case_id)
+            .order_by(v.c.version)
+        )
+        with self._read() as conn:
+            return [
+                StoredCase(
+                    case_id=row.case_id,
+                    case=parse_case(row.case_json),
+                    version=row.version,
+                    status=check_status(row.status),
+                    board_date=_board_date(row.case_json),
+                    created_at=row.created_at,
+                    updated_at=row.saved_at,
+                    updated_by=row.saved_by,
+                )
+                for row in conn.execute(query)
+            ]
+
+    # -- drafts -------------------------------------------------------------------------
+
+    def save_draft(self, key: str, payload: Mapping[str, Any], user: str) -> None:
+        """Keep the raw form state under ``key`` (e.g. ``"alice:LMS-001"``), replacing any."""
+        actor = _actor(user)
+        _check_key(key)
+        data = encode_payload(payload)
+        now = _now()
+        with self._write() as conn:
+            changed = conn.execute(
+                update(t.drafts)
+                .where(t.drafts.c.key == key)
+                .values(payload=data, username=actor, updated_at=now)
+            ).rowcount
+            if changed == 0:
+                conn.execute(
+                    insert(t.drafts).values(key=key, payload=data, username=actor, updated_at=now)
+                )
+
+    def load_draft(self, key: str) -> dict[str, Any] | None:
+        """The form state saved under ``key``, or ``None``."""
+        with self._read() as conn:
+            data = conn.execute(select(t.drafts.c.payload).where(t.drafts.c.key == key)).scalar()
+        return None if data is None else decode_payload(data)
+
+    def clear_draft(self, key: str) -> None:
+        """Forget the draft under ``key`` (nothing happens if there is none)."""
+        with self._write() as conn:
+            conn.execute(delete(t.drafts).where(t.drafts.c.key == key))
+
+    # -- decisions ----------------------------------------------------------------------
+
+    def record_decision(self, case_id: str, decision: BoardDecision, user: str) -> None:
+        """Record what the board decided, against the case's current version."""
+        actor = _actor(user)
+        now = _now()
+        with self._write() as conn:
+            version = conn.execute(
+                select(t.cases.c.version).where(t.cases.c.id == case_id)
+            ).scalar()
+            if version is None:
+                raise CaseNotFoundError(case_id)
+            conn.execute(
+                insert(t.board_decisions).values(
+                    case_id=case_id,
+                    case_version=version,
+                    decision_json=decision.model_dump(mode="json"),
+                    decided_at=decision.decided_at,
+                    recorded_at=now,
+                    recorded_by=actor,
+                )
+            )
+            _audit(
+                conn,
+                now,
+                actor,
+                DECISION,
+                case_id,
+                f"decided at {decision.decided_at.isoformat(timespec='minutes')} "
+                f"(case version {version})",
+            )
+
+    def latest_decision(self, case_id: str) -> BoardDecision | None:
+        """The decision recorded last for a case, or ``None``."""
+        decisions = self.decisions(case_id)
+        return decisions[-1] if decisions else None
+
+    def decisions(self, case_id: str) -> list[BoardDecision]:
+        """Every decision recorded for a case, in the order they were recorded."""
+        d = t.board_decisions
+        query = select(d.c.decision_json).where(d.c.case_id == case_id).order_by(d.c.id)
+        with self._read() as conn:
+            return [BoardDecision.model_validate(data) for data in conn.execute(query).scalars()]
+
+    # -- audit --------------------------------------------------------------------------
+
+    def log_event(
+        self, user: str, action: str, case_id: str | None = None, detail: str = ""
+    ) -> None:
+        """Append an event to the audit log, e.g. ``log_event(user, "export", "LMS-001", "pdf")``."""
+        actor = _actor(user)
+        if not isinstance(action, str) or not _ACTION.fullmatch(action):
+            raise ValueError("action must be a short word, e.g. 'export' (letters, digits, _ . -)")
+        with self._write() as conn:
+            _audit(conn, _now(), actor, action, case_id, detail)
+
+    def audit_log(self, case_id: str | None = None) -> list[AuditEntry]:
+        """The audit log, oldest first; only one case's entries when ``case_id`` is given."""
+        a = t.audit_log
+        query = select(a).order_by(a.c.id)
+        if case_id is not None:
+            query = query.where(a.c.case_id == case_id)
+        with self._read() as conn:
+            return [
+                AuditEntry(
+                    id=row.id,
+                    at=row.at,
+                    user=row.username,
+                    action=row.action,
+                    case_id=row.case_id,
+                    detail=row.detail,
+                )
+                for row in conn.execute(query)
+            ]
+
+    # -- demo data ----------------------------------------------------------------------
+
+    def load_demo_cases_if_empty(self, user: str) -> int:
+        """Load the shipped demo cases into a store that has never held a case; return how many.
+
+        A store that held cases before (even if all were deleted since) is left alone, so demo
+        cases a user removed do not come back on the next start.
+        """
+        from lms_board.demo import demo_cases
+
+        actor = _actor(user)
+        now = _now()
+        with self._write() as conn:
+            lock_for_schema_work(conn)
+            if conn.execute(select(func.count()).select_from(t.cases)).scalar_one():
+                return 0
+            used = conn.execute(
+                select(func.count())
+                .select_from(t.audit_log)
+                .where(t.audit_log.c.action.in_((CREATE, DEMO_LOAD)))
+            ).scalar_one()
+            if used:
+                return 0
+            cases = demo_cases()
+            for case in cases:
+                _insert_case(conn, case, actor, "draft", now, detail="version 1 (demo case)")
+            _audit(conn, now, actor, DEMO_LOAD, None, f"{len(cases)} demo cases")
+        return len(cases)
+
+
+# -- row helpers ------------------------------------------------------------------------
+
+
+def _board_date(case_json: Mapping[str, Any]) -> date | None:
+    value = case_json.get("board_date")
+    return None if value is None else date.fromisoformat(value)
+
+
+def _stored(row: Row[Any]) -> StoredCase:
+    return StoredCase(
+        case_id=row.id,
+        case=parse_case(row.case_json),
+        version=row.version,
+        status=check_status(row.status),
+        board_date=row.board_date,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        updated_by=row.updated_by,
+    )
+
+
+def _get(conn: Connection, case_id: str) -> StoredCase | None:
+    row = conn.execute(select(t.cases).where(t.cases.c.id == case_id)).first()
+    return None if row is None else _stored(row)
+
+
+def _insert_case(
+    conn: Connection, case: Case, actor: str, status: CaseStatus, now: datetime, detail: str
+) -> StoredCase:
+    conn.execute(
+        insert(t.cases).values(
+            id=case.case_id,
+            case_json=case.to_json_dict(),
+            version=1,
+            status=status,
+            board_date=case.board_date,
+            created_at=now,
+            created_by=actor,
+            updated_at=now,
+            updated_by=actor,
+        )
+    )
+    stored = _get(conn, case.case_id)
+    assert stored is not None
+    _insert_version(conn, stored)
+    _audit(conn, now, actor, CREATE, case.case_id, f"{detail}, status {status}")
+    return stored
+
+
+def _insert_version(conn: Connection, stored: StoredCase) -> None:
+    conn.execute(
+        insert(t.case_versions).values(
+            case_id=stored.case_id,
+            version=stored.version,
+            case_json=stored.case.to_json_dict(),
+            status=stored.status,
+            saved_at=stored.updated_at,
+            saved_by=stored.updated_by,
+        )
+    )
+
+
+def _audit(
+    conn: Connection, at: datetime, actor: str, action: str, case_id: str | None, detail: str
+) -> None:
+    # PostgreSQL text cannot hold U+0000; the audit log shows it as U+FFFD on every database.
+    conn.execute(
+        insert(t.audit_log).values(
+            at=at,
+            username=actor,
+            action=action,
+            case_id=case_id,
+            detail=str(detail).replace("\x00", "\ufffd"),
+        )
+    )
+
+
+def _check_key(key: str) -> None:
+    if not isinstance(key, str) or not key or len(key) > t.DRAFT_KEY_LENGTH or "\x00" in key:
+        raise ValueError(f"a draft key must be a string of 1-{t.DRAFT_KEY_LENGTH} characters")

@@ -1,0 +1,47 @@
+"""What the store hands out: a stored case with its version and status, and audit entries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Literal, get_args
+
+from lms_board.case import Case
+
+#: Where a case is in the board workflow: being prepared, ready for the meeting, discussed.
+CaseStatus = Literal["draft", "ready", "discussed"]
+STATUSES: tuple[CaseStatus, ...] = get_args(CaseStatus)
+
+
+def check_status(status: str) -> CaseStatus:
+    """``status`` if it is one of :data:`STATUSES`, else ``ValueError`` naming the choices."""
+    for s in STATUSES:
+        if status == s:
+            return s
+    raise ValueError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class StoredCase:
+    """One saved version of a case: the case itself plus what the store knows about it."""
+
+    case_id: str
+    case: Case
+    version: int
+    status: CaseStatus
+    board_date: date | None
+    created_at: datetime
+    updated_at: datetime
+    updated_by: str
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One line of the append-only audit log: who did what to which case, and when."""
+
+    id: int
+    at: datetime
+    user: str
+    action: str
+    case_id: str | None
+    detail: str

@@ -1,0 +1,135 @@
+"""The store's tables (SQLAlchemy Core), as the migrations in ``lms_board/migrations`` build them.
+
+Every timestamp is stored in UTC and handed out timezone-aware, on SQLite as on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+
+CASE_ID_LENGTH = 40
+USER_LENGTH = 200
+DRAFT_KEY_LENGTH = 300
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp stored as UTC and always returned timezone-aware (SQLite drops the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store; use an aware (UTC) datetime")
+        utc = value.astimezone(UTC)
+        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, datetime)
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+#: JSON documents. On PostgreSQL ``json``, not ``jsonb``: jsonb cannot hold U+0000, which
+#: case-format free text may contain, and the store never queries inside a document.
+JsonDocument = JSON()
+
+metadata = MetaData()
+
+cases = Table(
+    "cases",
+    metadata,
+    Column("id", String(CASE_ID_LENGTH), primary_key=True),
+    Column("case_json", JsonDocument, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("board_date", Date, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("created_by", String(USER_LENGTH), nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("updated_by", String(USER_LENGTH), nullable=False),
+    CheckConstraint("version >= 1", name="ck_cases_version_positive"),
+    CheckConstraint("status IN ('draft', 'ready', 'discussed')", name="ck_cases_status_known"),
+    Index("ix_cases_board_date", "board_date"),
+)
+
+case_versions = Table(
+    "case_versions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "case_id",
+        String(CASE_ID_LENGTH),
+        ForeignKey("cases.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("version", Integer, nullable=False),
+    Column("case_json", JsonDocument, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("saved_at", UTCDateTime, nullable=False),
+    Column("saved_by", String(USER_LENGTH), nullable=False),
+    UniqueConstraint("case_id", "version", name="uq_case_versions_case_version"),
+)
+
+board_decisions = Table(
+    "board_decisions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "case_id",
+        String(CASE_ID_LENGTH),
+        ForeignKey("cases.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("case_version", Integer, nullable=False),
+    Column("decision_json", JsonDocument, nullable=False),
+    Column("decided_at", UTCDateTime, nullable=False),
+    Column("recorded_at", UTCDateTime, nullable=False),
+    Column("recorded_by", String(USER_LENGTH), nullable=False),
+    Index("ix_board_decisions_case_id", "case_id"),
+)
+
+drafts = Table(
+    "drafts",
+    metadata,
+    Column("key", String(DRAFT_KEY_LENGTH), primary_key=True),
+    Column("payload", JsonDocument, nullable=False),
+    Column("username", String(USER_LENGTH), nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("username", String(USER_LENGTH), nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("case_id", String(CASE_ID_LENGTH), nullable=True),
+    Column("detail", Text, nullable=False),
+    Index("ix_audit_log_case_id", "case_id"),
+)
