@@ -1,0 +1,395 @@
+"""The full report PDF: everything the assessment holds, over as many pages as it takes.
+
+All options with caveats and key numbers, everything not suitable, every trial with what to
+check, the whole imaging plan and surveillance schedule, every reference with its link, and
+the case notes in full. Each page carries the disclaimer and "page i of n".
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from fpdf import FPDF
+
+from lms_board import DISCLAIMER, __version__
+from lms_board.assessment import Assessment
+from lms_board.case import Case
+from lms_board.decision import BoardDecision
+from lms_board.export.fonts import Paper, new_pdf
+from lms_board.export.painter import AMBER, MUTED, NAVY, RED, RULE, Painter, Style
+from lms_board.export.text import (
+    RefIndex,
+    cap,
+    case_facts,
+    clean,
+    decision_facts,
+    generated_on,
+    grade_text,
+    iso,
+    knowledge_reviewed,
+    one_line,
+    ref_id_text,
+    trial_link,
+    web_link,
+    words,
+)
+from lms_board.export.timeline import draw_timeline, timeline_height
+
+MARGIN_X = 18.0
+TOP = 16.0
+BOTTOM = 16.0
+
+TITLE = Style(16.0, bold=True, leading=1.2)
+SUB = Style(9.0, color=MUTED)
+H1 = Style(10.5, bold=True, color=NAVY, leading=1.5)
+H2 = Style(8.8, bold=True, leading=1.4)
+BODY = Style(8.6, leading=1.42)
+BODY_B = Style(8.6, bold=True, leading=1.42)
+BODY_I = Style(8.6, italic=True, leading=1.42)
+SMALL = Style(7.6, color=MUTED, leading=1.4)
+LABEL = Style(7.8, bold=True, color=MUTED, leading=1.42)
+WARN = Style(8.6, bold=True, color=AMBER, leading=1.42)
+BAD = Style(8.6, bold=True, color=RED, leading=1.42)
+LINK = Style(7.6, color=NAVY, leading=1.4)
+FOOT = Style(6.6, color=MUTED, leading=1.3)
+
+
+class Flow:
+    """A top-to-bottom writer that starts a new page whenever the next line would not fit."""
+
+    def __init__(self, pdf: FPDF) -> None:
+        self.pdf = pdf
+        self.p = Painter(pdf)
+        self.p.dry = False
+        self.x = MARGIN_X
+        self.w = pdf.w - 2 * MARGIN_X
+        self.bottom = pdf.h - BOTTOM
+        self.y = TOP
+
+    def new_page(self) -> None:
+        self.pdf.add_page()
+        self.y = TOP
+
+    def ensure(self, h: float) -> None:
+        if self.y + h > self.bottom:
+            self.new_page()
+
+    def gap(self, h: float) -> None:
+        self.y += h
+
+    def para(
+        self,
+        text: str,
+        style: Style = BODY,
+        indent: float = 0.0,
+        right: float = 0.0,
+        link: str = "",
+    ) -> None:
+        """Every line of ``text``, breaking pages between lines."""
+        width = self.w - indent - right
+        for line in self.p.wrap(text, style, width):
+            self.ensure(style.line_h)
+            self.p.lines(self.x + indent, self.y, width, [line], style)
+            if link:
+                self.pdf.link(
+                    self.x + indent, self.y, self.p.width(line, style), style.line_h, link
+                )
+            self.y += style.line_h
+
+    def heading(self, title: str) -> None:
+        self.ensure(H1.line_h + 3 * BODY.line_h)
+        self.gap(2.0)
+        self.p.lines(self.x, self.y, self.w, [title], H1)
+        self.y += H1.line_h
+        self.p.hline(self.x, self.x + self.w, self.y - 0.6, color=RULE, w=0.3)
+        self.gap(1.2)
+
+    def sub(self, title: str, style: Style = H2) -> None:
+        self.ensure(style.line_h + 2 * BODY.line_h)
+        self.gap(1.0)
+        self.para(title, style)
+
+    def kv(self, label: str, value: str, label_w: float = 26.0, style: Style = BODY) -> None:
+        self.ensure(style.line_h)
+        self.p.lines(self.x, self.y + (style.line_h - LABEL.line_h), label_w, [label], LABEL)
+        self.para(value, style, indent=label_w)
+        self.gap(0.6)
+
+    def bullet(self, text: str, style: Style = BODY, cite: str = "", mark: str = "•") -> None:
+        self.ensure(style.line_h)
+        self.p.lines(self.x + 1.0, self.y, 4.0, [mark], style)
+        self.para(text + (f"  {cite}" if cite else ""), style, indent=5.0)
+        self.gap(0.5)
+
+
+class Report:
+    def __init__(
+        self,
+        pdf: FPDF,
+        case: Case,
+        assessment: Assessment,
+        decision: BoardDecision | None,
+        generated: date,
+    ) -> None:
+        self.f = Flow(pdf)
+        self.case = case
+        self.a = assessment
+        self.decision = decision
+        self.generated = generated
+        self.refs = RefIndex(assessment.evidence)
+
+    def cite(self, ids: list[str]) -> str:
+        return self.refs.cite(ids)
+
+    def write(self) -> None:
+        f = self.f
+        f.new_page()
+        self.title()
+        self.question()
+        self.case_summary()
+        self.classification()
+        self.options()
+        self.not_suitable()
+        self.trials()
+        self.imaging()
+        self.board_decision()
+        self.references()
+
+    def title(self) -> None:
+        f, c, a = self.f, self.case, self.a
+        f.p.lines(f.x, f.y, f.w, ["LMS BOARD · FULL REPORT FOR THE SARCOMA TUMOUR BOARD"], LABEL)
+        f.y += LABEL.line_h + 0.5
+        f.para(c.case_id, TITLE)
+        label = a.classification.label + (" (provisional)" if a.classification.provisional else "")
+        f.para(label, Style(11.0, bold=True, color=NAVY, leading=1.4))
+        board = f"Board {iso(c.board_date)}" if c.board_date else "Board date not set"
+        presenter = f"presented by {one_line(c.presenter)}" if c.presenter else "presenter not set"
+        f.para(f"{board} · {presenter} · generated {iso(self.generated)}", SUB)
+        f.gap(2.0)
+
+    def question(self) -> None:
+        f = self.f
+        f.heading("Question for the board")
+        text = clean(self.case.question).strip()
+        f.para(text or "No question recorded.", BODY if text else BODY_I)
+
+    def case_summary(self) -> None:
+        f, c = self.f, self.case
+        f.heading("Case")
+        for fact in case_facts(c, self.a):
+            f.kv(fact.label, fact.value)
+        if c.notes:
+            f.sub("Case notes")
+            for paragraph in clean(c.notes).split("\n"):
+                if paragraph.strip():
+                    f.para(paragraph.strip(), BODY)
+                    f.gap(1.0)
+
+    def classification(self) -> None:
+        f, a = self.f, self.a
+        c = a.classification
+        f.heading("Classification")
+        f.para(
+            f"{c.label}: {'provisional, open workup gaps could change it' if c.provisional else 'firm at this workup'}",
+            BODY_B,
+        )
+        f.gap(0.8)
+        for r in c.rationale:
+            f.bullet(f"{r.text} ({r.rule})", cite=self.cite(r.evidence))
+        f.sub("Grade and stage")
+        f.kv("FNCLCC", grade_text(a.grade))
+        s = a.stage
+        f.kv("Stage system", s.system or "none applies")
+        if s.system:
+            f.kv("TNM", " ".join(x for x in (s.t, s.n, s.m) if x) or "not assessable")
+            f.kv("Group", s.group or "no stage group")
+        if s.note:
+            f.kv("Note", s.note)
+        f.sub(f"Open workup gaps ({len(a.workup_gaps)})", WARN if a.workup_gaps else H2)
+        if not a.workup_gaps:
+            f.para("None.", BODY_I)
+        for g in a.workup_gaps:
+            f.bullet(f"{g.message} ({g.code})", cite=self.cite(g.evidence), mark="!")
+        f.sub(f"Flags ({len(a.flags)})", WARN if a.flags else H2)
+        if not a.flags:
+            f.para("None.", BODY_I)
+        for fl in a.flags:
+            f.bullet(f"{fl.message} ({fl.code})", mark="▲")
+
+    def options(self) -> None:
+        f, a = self.f, self.a
+        f.heading(f"Options for discussion ({len(a.options)})")
+        if not a.options:
+            f.para("No options listed for this case.", BODY_I)
+        for i, o in enumerate(a.options, start=1):
+            f.ensure(BODY_B.line_h * 4)
+            f.gap(1.0)
+            f.para(f"{i}. {o.name}  {self.cite(o.evidence)}", BODY_B)
+            meta = f"{cap(words(o.modality))} · {o.intent} · {o.strength} · {one_line(o.setting)}"
+            f.para(meta, Style(8.0, color=NAVY, leading=1.4), indent=5.0)
+            if o.key_numbers:
+                f.kv("Key numbers", one_line(o.key_numbers), label_w=24.0)
+            for cav in o.caveats:
+                f.bullet(f"Caveat: {one_line(cav)}", SMALL)
+
+    def not_suitable(self) -> None:
+        f, a = self.f, self.a
+        f.heading(f"Not suitable ({len(a.not_suitable)})")
+        if not a.not_suitable:
+            f.para("Nothing ruled out.", BODY_I)
+        for n in a.not_suitable:
+            f.ensure(BODY.line_h * 2)
+            f.para(f"✗ {n.name}  {self.cite(n.evidence)}", BAD)
+            f.para(one_line(n.reason), BODY, indent=5.0)
+            f.gap(0.8)
+
+    def trials(self) -> None:
+        f, a = self.f, self.a
+        f.heading(f"Trial examples ({len(a.trials)})")
+        f.para(
+            "Examples to screen, not a referral: check eligibility and the registry status first.",
+            SMALL,
+        )
+        if not a.trials:
+            f.para("No trial example for this case.", BODY_I)
+        for t in a.trials:
+            f.ensure(BODY.line_h * 4)
+            f.gap(1.0)
+            phase = f" · phase {t.phase}" if t.phase else ""
+            f.para(f"{t.nct}: {one_line(t.title)}  {self.cite(t.evidence)}", BODY_B)
+            f.para(
+                f"Registry status: {one_line(t.status)} (as of {iso(t.status_as_of)}){phase}",
+                Style(8.0, color=NAVY, leading=1.4),
+                indent=5.0,
+            )
+            if t.why:
+                f.kv("Why", one_line(t.why), label_w=24.0)
+            for item in t.to_check:
+                f.bullet(f"Check: {one_line(item)}", SMALL)
+            url = trial_link(t.nct, t.url)
+            f.para(url, LINK, indent=5.0, link=url)
+
+    def imaging(self) -> None:
+        f, plan = self.f, self.a.imaging
+        f.heading("Imaging plan")
+        groups = (
+            ("Staging", plan.staging),
+            ("Biopsy", plan.biopsy),
+            ("Response assessment", plan.response),
+            ("Pitfalls", plan.pitfalls),
+        )
+        for title, items in groups:
+            if not items:
+                continue
+            f.sub(title)
+            for item in items:
+                f.bullet(one_line(item.text), cite=self.cite(item.evidence))
+        f.sub("Surveillance")
+        if not plan.surveillance:
+            f.para("No surveillance schedule.", BODY_I)
+            return
+        if plan.surveillance_basis:
+            f.para(one_line(plan.surveillance_basis), BODY)
+        rows = len({(v.modality, v.region) for v in plan.surveillance})
+        h = timeline_height(plan.surveillance, max_rows=rows)
+        f.ensure(h + 4)
+        f.gap(1.5)
+        draw_timeline(f.p, f.x, f.y, f.w, plan.surveillance, max_rows=rows)
+        f.y += h + 2.0
+        ids = sorted({e for v in plan.surveillance for e in v.evidence})
+        f.sub(f"Schedule ({len(plan.surveillance)} examinations)  {self.cite(ids)}")
+        cols = (("Month", 16.0), ("Date", 26.0), ("Modality", 24.0), ("Region", 60.0))
+        self._table_row([c for c, _ in cols], [w for _, w in cols], LABEL)
+        for v in plan.surveillance:
+            self._table_row(
+                [str(v.month), iso(v.date) or "not dated", v.modality, v.region],
+                [w for _, w in cols],
+                BODY,
+            )
+
+    def _table_row(self, cells: list[str], widths: list[float], style: Style) -> None:
+        f = self.f
+        f.ensure(style.line_h)
+        x = f.x
+        for text, w in zip(cells, widths, strict=True):
+            f.p.lines(x, f.y, w, [f.p.one_line(text, style, w - 1)], style)
+            x += w
+        f.y += style.line_h
+
+    def board_decision(self) -> None:
+        f = self.f
+        f.ensure(H1.line_h + 45.0)  # keep the box on one page
+        f.heading("Board recommendation")
+        if self.decision is None:
+            f.para("Not recorded yet: to be completed at the meeting.", BODY_I)
+            for label in ("Recommendation", "Options / trial", "Follow-up", "Present"):
+                f.ensure(8.0)
+                f.p.lines(f.x, f.y + 3.0, 30.0, [label], SMALL)
+                f.p.hline(f.x + 30.0, f.x + f.w, f.y + 7.0, color=RULE)
+                f.y += 8.0
+            return
+        for fact in decision_facts(self.decision):
+            f.kv(fact.label, fact.value, label_w=32.0)
+
+    def references(self) -> None:
+        f = self.f
+        self.refs.include_all()
+        f.heading(f"References ({len(self.refs.order)})")
+        for n, _id, ref in self.refs.items():
+            f.ensure(BODY.line_h * 2)
+            f.p.lines(f.x, f.y, 7.0, [f"{n}."], Style(8.0, bold=True, color=NAVY, leading=1.42))
+            f.para(one_line(ref.citation), Style(8.0, leading=1.42), indent=8.0)
+            link = web_link(ref.link)
+            handle = ref_id_text(ref)
+            if link:
+                f.para(
+                    f"{handle} · {link}" if handle != link else link, LINK, indent=8.0, link=link
+                )
+            elif handle:
+                f.para(handle, SMALL, indent=8.0)
+            if ref.take_away:
+                f.para(one_line(ref.take_away), SMALL, indent=8.0)
+            f.gap(1.0)
+
+
+def _footers(pdf: FPDF, case: Case, generated: date) -> None:
+    """Disclaimer, dates and "page i of n" on every page, written once all pages exist."""
+    total = pdf.page
+    p = Painter(pdf)
+    p.dry = False
+    reviewed = iso(knowledge_reviewed())
+    x, w = MARGIN_X, pdf.w - 2 * MARGIN_X
+    for page in range(1, total + 1):
+        pdf.page = page
+        # Writing to an earlier page: make fpdf2 re-emit font, stroke colour and width there.
+        pdf.current_font_is_set_on_page = False
+        pdf.set_draw_color(0)
+        pdf.set_line_width(0.1)
+        y = pdf.h - BOTTOM + 4.0
+        p.hline(x, x + w, y - 1.0, color=RULE, w=0.3)
+        p.lines(x, y, w, [p.one_line(DISCLAIMER, FOOT, w)], FOOT)
+        info = (
+            f"{case.case_id} · full report · generated {iso(generated)} · knowledge base "
+            f"reviewed {reviewed} · LMS Board {__version__}"
+        )
+        label = f"Page {page} of {total}"
+        lw = p.width(label, FOOT) + 2
+        p.lines(x, y + FOOT.line_h, w - lw, [p.one_line(info, FOOT, w - lw - 2)], FOOT)
+        p.lines(x + w - lw, y + FOOT.line_h, lw, [label], FOOT, "R")
+    pdf.page = total
+
+
+def render_report(
+    case: Case,
+    assessment: Assessment,
+    *,
+    paper: Paper = "a4",
+    decision: BoardDecision | None = None,
+    generated: date | datetime | None = None,
+) -> bytes:
+    """The full report PDF (several pages) for a case."""
+    pdf = new_pdf(paper, title=f"{case.case_id}: full tumour board report")
+    day = generated_on(generated)
+    Report(pdf, case, assessment, decision, day).write()
+    _footers(pdf, case, day)
+    return bytes(pdf.output())

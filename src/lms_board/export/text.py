@@ -1,0 +1,399 @@
+"""Words every export shares: case facts, grade and stage lines, reference numbers, dates.
+
+Presentation only: values come from the ``Case`` and the ``Assessment``; nothing here
+decides anything clinical. Example: ``Grade(differentiation=2, mitoses=3, necrosis=1, …)``
+reads "G3 (differentiation 2 + mitoses 3 + necrosis 1 = 6)".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from urllib.parse import urlsplit
+
+from lms_board.assessment import Assessment, EvidenceRef, Grade, Stage, SurveillanceVisit
+from lms_board.case import Case
+from lms_board.decision import BoardDecision
+
+MORE = "…see full report"
+DASH = "–"
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
+_SPACES = re.compile(r"\s+")
+
+
+def clean(text: str | None) -> str:
+    """Free text without control characters; line breaks kept."""
+    if not text:
+        return ""
+    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " "))
+
+
+def one_line(text: str | None) -> str:
+    """Free text on one line: every run of white space becomes one space."""
+    return _SPACES.sub(" ", clean(text)).strip()
+
+
+def iso(d: date | datetime | None) -> str:
+    if d is None:
+        return ""
+    if isinstance(d, datetime):
+        return d.date().isoformat()
+    return d.isoformat()
+
+
+def generated_on(generated: date | datetime | None) -> date:
+    """The generation date printed on an export (today unless given)."""
+    if generated is None:
+        return date.today()
+    if isinstance(generated, datetime):
+        return generated.date()
+    return generated
+
+
+def knowledge_reviewed() -> date:
+    """The knowledge base's review date (printed on every export)."""
+    from lms_board.knowledge import knowledge_reviewed_date
+
+    return knowledge_reviewed_date()
+
+
+def words(value: object) -> str:
+    """An enum or code as words: ``head_neck`` -> ``head and neck``."""
+    raw = str(getattr(value, "value", value))
+    special = {
+        "head_neck": "head and neck",
+        "other_visceral": "other visceral",
+        "fine_needle_aspirate": "fine-needle aspirate",
+        "core_needle": "core needle",
+        "local_recurrence": "local recurrence",
+        "nodes_distant": "distant nodes",
+        "soft_tissue": "soft tissue",
+        "abdominal_one_site": "one abdominal site",
+        "abdominal_multiple": "several abdominal sites",
+        "bladder_or_rectum": "bladder or rectum",
+        "local_ablative": "local ablative",
+    }
+    return special.get(raw, raw.replace("_", " "))
+
+
+def cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def grade_text(grade: Grade | None) -> str:
+    """``G3 (differentiation 2 + mitoses 3 + necrosis 1 = 6)``; reported and discrepancy noted."""
+    if grade is None:
+        return "not assessable (no FNCLCC components, no reported grade)"
+    comps = (
+        ("differentiation", grade.differentiation),
+        ("mitoses", grade.mitoses),
+        ("necrosis", grade.necrosis),
+    )
+    parts = " + ".join(f"{name} {v if v is not None else '?'}" for name, v in comps)
+    if grade.source == "computed" and grade.grade is not None:
+        out = f"G{grade.grade} ({parts} = {grade.score})"
+        if grade.reported_grade is not None:
+            sign = "≠" if grade.discrepancy else "="
+            out += f"; reported G{grade.reported_grade} {sign} computed"
+        return out
+    if grade.source == "reported" and grade.reported_grade is not None:
+        return f"G{grade.reported_grade} as reported (components incomplete: {parts})"
+    return f"unknown (components incomplete: {parts})"
+
+
+def stage_text(stage: Stage) -> str:
+    """``AJCC8 trunk/extremity · T3 N0 M0 · stage IIIB``; the note when no group."""
+    if stage.system is None:
+        return stage.note or "no staging system applies"
+    tnm = " ".join(x for x in (stage.t, stage.n, stage.m) if x)
+    bits = [stage.system]
+    if tnm:
+        bits.append(tnm)
+    bits.append(f"stage {stage.group}" if stage.group else "no stage group")
+    out = " · ".join(bits)
+    if stage.note:
+        out += f" ({stage.note})"
+    return out
+
+
+def _yes_no(value: bool | None, yes: str, no: str | None = None) -> str | None:
+    if value is True:
+        return yes
+    if value is False:
+        return no
+    return None
+
+
+def patient_text(case: Case) -> str:
+    p = case.patient
+    bits = [f"{p.age} y", words(p.sex)]
+    bits.append(f"ECOG {p.ecog}" if p.ecog is not None else "ECOG not recorded")
+    if p.lvef_percent is not None:
+        bits.append(f"LVEF {p.lvef_percent} %")
+    if p.cumulative_doxorubicin_mg_m2:
+        bits.append(f"prior doxorubicin {p.cumulative_doxorubicin_mg_m2:g} mg/m²")
+    return " · ".join(bits)
+
+
+def primary_text(case: Case) -> str:
+    t = case.tumor
+    site = cap(words(t.site))
+    if t.location:
+        site += f" {DASH} {one_line(t.location)}"
+    bits = [site]
+    bits.append(f"{t.size_cm:g} cm" if t.size_cm is not None else "size not recorded")
+    if t.depth is not None:
+        bits.append(words(t.depth))
+    if t.presentation is not None:
+        bits.append(words(t.presentation))
+    if t.uterine_extension is not None:
+        bits.append(f"extension: {words(t.uterine_extension)}")
+    if t.morcellated:
+        bits.append("morcellated")
+    return " · ".join(bits)
+
+
+def biopsy_text(case: Case) -> str:
+    p = case.pathology
+    bits: list[str] = []
+    if p.biopsy is None:
+        bits.append("biopsy not recorded")
+    else:
+        b = words(p.biopsy)
+        if p.needle_gauge is not None:
+            b += f" {p.needle_gauge} G"
+        bits.append(b)
+    for part in (
+        _yes_no(p.image_guided, "image-guided", "not image-guided"),
+        words(p.biopsy_route) + " route" if p.biopsy_route is not None else None,
+        _yes_no(p.diagnosis_confirmed, "LMS confirmed", "diagnosis not confirmed"),
+        _yes_no(p.expert_review, "expert review", "no expert review"),
+        f"margin {p.margin.value}" if p.margin is not None else None,
+    ):
+        if part:
+            bits.append(part)
+    if p.ihc:
+        sign = {"positive": "+", "negative": "−", "equivocal": "±", "not_done": "n/d"}
+        bits.append("IHC " + ", ".join(f"{one_line(k)} {sign[v.value]}" for k, v in p.ihc.items()))
+    if p.molecular:
+        bits.append("; ".join(one_line(m) for m in p.molecular))
+    return " · ".join(bits)
+
+
+def workup_text(case: Case) -> str:
+    w = case.workup
+    marks: list[str] = []
+    for label, value in (
+        ("MRI primary", w.mri_primary),
+        ("CT chest", w.ct_chest),
+        ("CT abdomen/pelvis", w.ct_abdomen_pelvis),
+        ("PET-CT", w.pet_ct),
+        ("radiograph", w.radiograph_primary),
+    ):
+        if value is True:
+            marks.append(f"✓ {label}")
+        elif value is False:
+            marks.append(f"✗ {label}")
+    if not marks:
+        marks.append("no imaging recorded")
+    if w.last_imaging_date is not None:
+        marks.append(f"last {iso(w.last_imaging_date)}")
+    return " · ".join(marks)
+
+
+def extent_text(case: Case) -> str:
+    e = case.extent
+    bits: list[str] = []
+    if e.nodes is not None:
+        bits.append(e.nodes.value)
+    if e.metastases:
+        mets = []
+        for m in e.metastases:
+            s = words(m.site)
+            if m.count is not None:
+                s += f" ×{m.count}"
+            r = _yes_no(m.resectable, "resectable", "not resectable")
+            if r:
+                s += f" ({r})"
+            mets.append(s)
+        bits.append("metastases: " + ", ".join(mets))
+    else:
+        bits.append("no distant metastasis found")
+    if e.disease_free_interval_months is not None:
+        bits.append(f"DFI {e.disease_free_interval_months} mo")
+    if e.primary_resectability is not None:
+        bits.append(f"primary {words(e.primary_resectability)}")
+    for part in (
+        _yes_no(e.limb_salvage_feasible, "limb salvage feasible", "limb salvage not feasible"),
+        _yes_no(
+            e.neurovascular_involvement,
+            "neurovascular involvement",
+            "no neurovascular involvement",
+        ),
+    ):
+        if part:
+            bits.append(part)
+    return " · ".join(bits)
+
+
+def history_text(case: Case) -> str:
+    h = case.history
+    bits: list[str] = []
+    if h.surgery_date is not None:
+        bits.append(f"surgery {iso(h.surgery_date)}")
+    if h.radiotherapy is not None and h.radiotherapy.value != "none":
+        bits.append(f"RT {words(h.radiotherapy)}")
+    if h.systemic_lines_advanced:
+        bits.append(f"{h.systemic_lines_advanced} line(s) for advanced disease")
+    if h.prior_regimens:
+        regimens = " → ".join(one_line(r) for r in h.prior_regimens)
+        if h.progressed_on_last_line:
+            regimens += " (progressed on last)"
+        bits.append(regimens)
+    return " · ".join(bits) or "no treatment recorded"
+
+
+@dataclass(frozen=True)
+class Fact:
+    label: str
+    value: str
+
+
+def case_facts(case: Case, assessment: Assessment) -> list[Fact]:
+    """The case summary rows, in board order (patient, tumour, pathology, extent, history)."""
+    facts = [
+        Fact("Patient", patient_text(case)),
+        Fact("Primary", primary_text(case)),
+        Fact("FNCLCC", grade_text(assessment.grade)),
+        Fact("Stage", stage_text(assessment.stage)),
+        Fact("Biopsy", biopsy_text(case)),
+        Fact("Workup", workup_text(case)),
+        Fact("Extent", extent_text(case)),
+        Fact("History", history_text(case)),
+    ]
+    if case.patient.comorbidities:
+        facts.append(Fact("Comorbid.", "; ".join(one_line(c) for c in case.patient.comorbidities)))
+    if case.history.patient_preference:
+        facts.append(Fact("Preference", one_line(case.history.patient_preference)))
+    return facts
+
+
+def decision_facts(decision: BoardDecision) -> list[Fact]:
+    """The board's recorded decision as labelled rows."""
+    facts = [Fact("Recommendation", one_line(decision.recommendation))]
+    if decision.options_chosen:
+        facts.append(Fact("Options", "; ".join(one_line(o) for o in decision.options_chosen)))
+    if decision.trial_referral:
+        facts.append(Fact("Trial referral", one_line(decision.trial_referral)))
+    if decision.patient_preference:
+        facts.append(Fact("Patient preference", one_line(decision.patient_preference)))
+    if decision.follow_up:
+        facts.append(Fact("Follow-up", one_line(decision.follow_up)))
+    present = ", ".join(one_line(s) for s in decision.specialties_present)
+    facts.append(
+        Fact("Decided", iso(decision.decided_at) + (f" · present: {present}" if present else ""))
+    )
+    return facts
+
+
+@dataclass
+class RefIndex:
+    """Reference numbers in order of first citation; only ids the assessment resolves."""
+
+    evidence: dict[str, EvidenceRef]
+    order: list[str] = field(default_factory=list)
+
+    def number(self, ids: Iterable[str]) -> list[int]:
+        out: list[int] = []
+        for i in ids:
+            if i not in self.evidence:
+                continue
+            if i not in self.order:
+                self.order.append(i)
+            n = self.order.index(i) + 1
+            if n not in out:
+                out.append(n)
+        return out
+
+    def cite(self, ids: Iterable[str]) -> str:
+        """``[1, 3]`` (empty when nothing resolves)."""
+        nums = sorted(self.number(ids))
+        return "[" + ", ".join(str(n) for n in nums) + "]" if nums else ""
+
+    def include_all(self) -> None:
+        """Number the evidence nothing cited yet, after the cited (a full list)."""
+        self.number(self.evidence)
+
+    def items(self) -> list[tuple[int, str, EvidenceRef]]:
+        return [(n, i, self.evidence[i]) for n, i in enumerate(self.order, start=1)]
+
+
+def ref_id_text(ref: EvidenceRef) -> str:
+    """``PMID 35835135`` / ``doi:10…`` / the URL: the handle a reader looks up."""
+    if ref.pmid:
+        return f"PMID {ref.pmid}"
+    if ref.doi:
+        return f"doi:{ref.doi}"
+    return ref.url or ""
+
+
+def web_link(url: str | None) -> str | None:
+    """``url`` if it is an http(s) address (never ``javascript:`` or a file), else ``None``."""
+    if not url:
+        return None
+    parts = urlsplit(url.strip())
+    if parts.scheme in ("http", "https") and parts.netloc and not any(c.isspace() for c in url):
+        return url.strip()
+    return None
+
+
+def trial_link(nct: str, url: str = "") -> str:
+    """The registry page of a trial: its recorded URL, else ClinicalTrials.gov by NCT id."""
+    return web_link(url) or f"https://clinicaltrials.gov/study/{nct}"
+
+
+def short_handle(ref: EvidenceRef) -> str:
+    """A handle that fits a narrow column: the PMID, the DOI, else the web site's name."""
+    if ref.pmid or ref.doi or not ref.url:
+        return ref_id_text(ref)
+    host = urlsplit(ref.url).netloc or ref.url
+    return host.removeprefix("www.")
+
+
+@dataclass(frozen=True)
+class VisitGroup:
+    """Surveillance visits that fall on the same month."""
+
+    month: int
+    date: date | None
+    visits: tuple[SurveillanceVisit, ...]
+
+    @property
+    def what(self) -> str:
+        return ", ".join(f"{v.modality} {v.region}" for v in self.visits)
+
+    @property
+    def when(self) -> str:
+        return iso(self.date) if self.date else f"month {self.month}"
+
+
+def visit_groups(visits: Sequence[SurveillanceVisit]) -> list[VisitGroup]:
+    by_month: dict[int, list[SurveillanceVisit]] = {}
+    for v in visits:
+        by_month.setdefault(v.month, []).append(v)
+    return [
+        VisitGroup(month=m, date=next((v.date for v in vs if v.date), None), visits=tuple(vs))
+        for m, vs in sorted(by_month.items())
+    ]
+
+
+def next_visits(visits: Sequence[SurveillanceVisit], today: date, n: int) -> list[VisitGroup]:
+    """The next ``n`` surveillance dates on or after ``today`` (undated plans: the first ``n``)."""
+    groups = visit_groups(visits)
+    dated = [g for g in groups if g.date is not None]
+    if dated:
+        return [g for g in dated if g.date is not None and g.date >= today][:n]
+    return groups[:n]

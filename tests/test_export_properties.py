@@ -1,0 +1,48 @@
+"""Any valid case (Hypothesis, ``tests/strategies.py``) exports: one page, escaped HTML,
+inert Markdown, a JSON round trip and a slide that opens."""
+
+from __future__ import annotations
+
+import io
+import json
+
+from hypothesis import HealthCheck, given, settings
+from pptx import Presentation
+from pypdf import PdfReader
+from strategies import valid_case_models
+
+from lms_board.assess import assess
+from lms_board.case import Case, parse_case
+from lms_board.export import (
+    render_html,
+    render_json,
+    render_markdown,
+    render_onepager,
+    render_slides,
+)
+
+SETTINGS = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(case=valid_case_models())
+def test_any_valid_case_is_one_page_on_both_papers(case: Case) -> None:
+    a = assess(case)
+    for paper in ("a4", "letter"):
+        reader = PdfReader(io.BytesIO(render_onepager(case, a, paper=paper)))  # type: ignore[arg-type]
+        assert len(reader.pages) == 1
+        assert case.case_id in " ".join(reader.pages[0].extract_text().split())
+
+
+@SETTINGS
+@given(case=valid_case_models())
+def test_any_valid_case_exports_escaped_text_forms(case: Case) -> None:
+    a = assess(case)
+    doc = render_html(case, a)
+    assert "<script" not in doc.lower()
+    md = render_markdown(case, a)
+    assert "<script" not in md.lower()
+    data = json.loads(render_json(case, a))
+    assert parse_case(data["case"]) == case
+    prs = Presentation(io.BytesIO(render_slides([(case, a)])))
+    assert len(prs.slides) == 1
