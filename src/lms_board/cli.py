@@ -79,7 +79,9 @@ def cmd_assess(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The ``lms-board`` parser; other modules' subcommands load only when asked for,
+    so ``lms-board assess`` stays quick (no PDF, database or FHIR imports)."""
     parser = argparse.ArgumentParser(
         prog="lms-board", description="LMS tumour board preparation. " + DISCLAIMER
     )
@@ -91,22 +93,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("json", "text"), default="json")
     p.set_defaults(handler=cmd_assess)
 
-    # Further subcommands register here (export, packet, import, trials).
-    for register in _extra_commands():
-        register(sub)
+    command = next((a for a in (argv or []) if not a.startswith("-")), None)
+    if command != "assess":
+        for register in _extra_commands():
+            register(sub)
     return parser
 
 
 def _extra_commands() -> list[
     Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]
 ]:
-    """Subcommands owned by other modules, each a ``register(subparsers)`` function."""
-    registers: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = []
-    return registers
+    """Subcommands owned by other modules, each a ``register(subparsers)`` function:
+    import and export-store, trials refresh, export and packet."""
+    from lms_board.export.cli import register as register_export
+    from lms_board.interchange.cli import register as register_store_io
+    from lms_board.trials_refresh import register as register_trials
+
+    return [register_store_io, register_trials, register_export]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    if argv is None:
+        argv = sys.argv[1:]
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     handler: Handler = args.handler
     try:
