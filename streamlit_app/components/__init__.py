@@ -1,0 +1,1 @@
+"""Reusable Streamlit renderers of the LMS Board dashboard (the pages stay thin)."""

@@ -1,0 +1,362 @@
+"""The intake form: widgets for every case field, errors beside them, drafts and saving.
+
+The form state (``intake_form``) outlives the widgets: Streamlit forgets a widget's value
+when its page is not shown, so every widget is seeded from the form state and written
+back to it on each run. The form state is saved as a draft to the store on every change.
+"""
+
+from __future__ import annotations
+
+import copy
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from lms_board.export.text import grade_text
+from lms_board.intake import (
+    FIELD_BY_KEY,
+    FIELDS,
+    METASTASES,
+    METASTASIS_COUNT,
+    METASTASIS_RESECTABLE,
+    METASTASIS_SITES,
+    NOT_RECORDED,
+    FormCheck,
+    FormField,
+    applies,
+    as_date,
+    case_to_form,
+    changed_fields,
+    check_form,
+    choice_label,
+    draft_key,
+    empty_form,
+    iso_date,
+    live_grade,
+    metastasis_key,
+)
+from lms_board.store import DuplicateCaseError, StaleVersionError, StoredCase
+from streamlit_app.components import session
+from streamlit_app.components.text import escape_md
+
+FORM = "intake_form"
+EDITING = "intake_editing"
+BASE = "intake_base_version"
+LOADED = "intake_loaded_for"
+SAVED_DRAFT = "intake_saved_draft"
+SUBMITTED = "intake_submitted"
+CONFLICT = "intake_conflict"
+FLASH = "intake_flash"
+TAKEN = "intake_id_taken"
+W = "intake_w:"
+_UNSET = "\x00unset"
+_BOOL_LABELS = {None: NOT_RECORDED, True: "yes", False: "no"}
+_DATE_MIN, _DATE_MAX = date(1900, 1, 1), date(2100, 12, 31)
+
+
+def _all_keys() -> list[str]:
+    keys = [f.key for f in FIELDS] + [METASTASES]
+    for site in METASTASIS_SITES:
+        keys += [metastasis_key(site, "count"), metastasis_key(site, "resectable")]
+    return keys
+
+
+def _field(key: str) -> FormField:
+    if key in FIELD_BY_KEY:
+        return FIELD_BY_KEY[key]
+    if key.endswith(".count"):
+        return METASTASIS_COUNT
+    return METASTASIS_RESECTABLE
+
+
+def _to_widget(key: str, value: Any) -> Any:
+    kind = _field(key).kind if key != METASTASES else "list"
+    if kind == "date":
+        return as_date(value)
+    if kind == "int" and value is not None:
+        return int(value)
+    if kind == "float" and value is not None:
+        return float(value)
+    if kind in ("text", "textarea", "lines"):
+        return value or ""
+    return value
+
+
+def _reset_widgets() -> None:
+    for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(W)]:
+        del st.session_state[key]
+
+
+def load_form(case_id: str | None) -> None:
+    """Fill the form for ``case_id`` (``None``: a new case): its draft, else the stored case."""
+    ss = st.session_state
+    store, user = session.store(), session.user()
+    ss[LOADED] = case_id
+    stored = store.get(case_id) if case_id else None
+    if stored is None:
+        case_id = None
+    draft = store.load_draft(draft_key(user, case_id))
+    form = empty_form()
+    ss[FLASH] = None
+    if draft and isinstance(draft.get("form"), dict):
+        form.update({k: v for k, v in draft["form"].items() if k in form})
+        base = draft.get("base_version", stored.version if stored else None)
+        ss[FLASH] = ("info", f"Restored your unsaved draft ({draft.get('saved_at', '')}).")
+    elif stored is not None:
+        form = case_to_form(stored.case)
+        base = stored.version
+    else:
+        base = None
+    ss[FORM], ss[EDITING], ss[BASE] = form, case_id, base
+    ss[SAVED_DRAFT], ss[SUBMITTED], ss[CONFLICT] = copy.deepcopy(form), False, None
+    _reset_widgets()
+
+
+def sync() -> dict[str, Any]:
+    """The form state, loaded for the current case if needed and updated from the widgets."""
+    ss = st.session_state
+    current = session.current_case_id()
+    if FORM not in ss or ss.get(LOADED, _UNSET) != current:
+        load_form(current)
+    form: dict[str, Any] = ss[FORM]
+    for key in _all_keys():
+        if W + key in ss:
+            value = ss[W + key]
+            form[key] = iso_date(value) if _field(key).kind == "date" else value
+    return form
+
+
+def _widget(key: str, field: FormField, check: FormCheck, label: str | None = None) -> None:
+    ss, wkey, form = st.session_state, W + key, st.session_state[FORM]
+    if wkey not in ss:
+        ss[wkey] = _to_widget(key, form.get(key))
+    text = label if label is not None else field.label
+    common: dict[str, Any] = {"key": wkey, "help": field.help or None}
+    if field.kind == "text":
+        disabled = key == "case_id" and ss.get(EDITING) is not None
+        st.text_input(text, max_chars=field.max_chars, disabled=disabled, **common)
+    elif field.kind in ("textarea", "lines"):
+        st.text_area(text, max_chars=field.max_chars, height=100, **common)
+    elif field.kind in ("int", "float"):
+        cast = int if field.kind == "int" else float
+        st.number_input(
+            text,
+            min_value=cast(field.min),
+            max_value=cast(field.max),
+            step=cast(field.step),
+            value=None,
+            format="%d" if field.kind == "int" else "%.1f",
+            placeholder=NOT_RECORDED,
+            **common,
+        )
+    elif field.kind == "enum":
+        st.selectbox(
+            text,
+            [None, *field.choices],
+            format_func=choice_label,
+            placeholder=NOT_RECORDED,
+            **common,
+        )
+    elif field.kind == "bool":
+        st.radio(text, [None, True, False], format_func=_BOOL_LABELS.get, horizontal=True, **common)
+    elif field.kind == "date":
+        st.date_input(
+            text,
+            value=None,
+            min_value=_DATE_MIN,
+            max_value=_DATE_MAX,
+            format="YYYY-MM-DD",
+            **common,
+        )
+    value = ss[wkey]
+    form[key] = iso_date(value) if field.kind == "date" else value
+    for message in check.errors_for(key, include_missing=bool(ss.get(SUBMITTED))):
+        st.error(escape_md(message), icon=":material/error:")
+
+
+def _grid(
+    fields: list[FormField], columns: int, check: FormCheck, warnings: dict[str, list[str]]
+) -> None:
+    for start in range(0, len(fields), columns):
+        for col, field in zip(st.columns(columns), fields[start : start + columns], strict=False):
+            with col:
+                _widget(field.key, field, check)
+                for message in warnings.get(field.key, []):
+                    st.warning(escape_md(message), icon=":material/badge:")
+
+
+def render_section(section: str, check: FormCheck, warnings: dict[str, list[str]]) -> None:
+    """One bordered section: short fields three to a row, free text two to a row; only the
+    fields that apply to the case as typed so far are shown."""
+    form = st.session_state[FORM]
+    with st.container(border=True):
+        st.subheader(section)
+        visible = [f for f in FIELDS if f.section == section and applies(f.key, form)]
+        wide = [f for f in visible if f.kind in ("textarea", "lines")]
+        _grid([f for f in visible if f not in wide], 3, check, warnings)
+        if section == "Pathology":
+            show_grade(form)
+        if section == "Extent":
+            metastases_editor(check)
+        _grid(wide, 2, check, warnings)
+
+
+def show_grade(form: dict[str, Any]) -> None:
+    """The FNCLCC grade from the components as typed (computed by lms_board.grading)."""
+    grade = live_grade(form)
+    if grade is None or grade.grade is None:
+        st.caption("FNCLCC grade: enter differentiation, mitoses and necrosis to compute it.")
+        return
+    st.info(escape_md(f"FNCLCC {grade_text(grade)}"), icon=":material/calculate:")
+
+
+def metastases_editor(check: FormCheck) -> None:
+    """Distant metastases: pick the sites, then lesions and resectability per site."""
+    ss, form = st.session_state, st.session_state[FORM]
+    wkey = W + METASTASES
+    if wkey not in ss:
+        ss[wkey] = list(form.get(METASTASES) or [])
+    st.multiselect(
+        "Sites of distant metastasis (none picked = none found)",
+        list(METASTASIS_SITES),
+        format_func=choice_label,
+        placeholder="none found",
+        key=wkey,
+    )
+    form[METASTASES] = list(ss[wkey])
+    for message in check.errors_for(METASTASES):
+        st.error(escape_md(message), icon=":material/error:")
+    for site in form[METASTASES]:
+        name, count, resectable = st.columns([1, 1, 2], vertical_alignment="center")
+        name.markdown(f"**{escape_md(choice_label(site))}**")
+        with count:
+            key = metastasis_key(site, "count")
+            _widget(key, METASTASIS_COUNT, check, label=f"Lesions ({choice_label(site)})")
+        with resectable:
+            key = metastasis_key(site, "resectable")
+            _widget(key, METASTASIS_RESECTABLE, check, label=f"Resectable ({choice_label(site)})")
+
+
+def autosave(form: dict[str, Any]) -> None:
+    """Save the form as this user's draft whenever it changed since the last save."""
+    ss = st.session_state
+    if form == ss.get(SAVED_DRAFT):
+        return
+    payload = {
+        "form": copy.deepcopy(form),
+        "editing": ss.get(EDITING),
+        "base_version": ss.get(BASE),
+        "saved_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    }
+    session.store().save_draft(draft_key(session.user(), ss.get(EDITING)), payload, session.user())
+    ss[SAVED_DRAFT] = copy.deepcopy(form)
+
+
+def _saved(stored: StoredCase, verb: str) -> None:
+    ss = st.session_state
+    session.store().clear_draft(draft_key(session.user(), ss.get(EDITING)))
+    session.store().clear_draft(draft_key(session.user(), stored.case_id))
+    session.set_current(stored.case_id)
+    load_form(stored.case_id)
+    ss[FLASH] = ("success", f"{verb} {stored.case_id} (version {stored.version}).")
+
+
+def save() -> None:
+    """Save button callback: validate, then create or save with the base version."""
+    ss = st.session_state
+    form = sync()
+    ss[SUBMITTED] = True
+    check = check_form(form)
+    if check.case is None:
+        ss[FLASH] = ("error", "Not saved: fix the fields marked below. Your input is kept.")
+        return
+    store, user, editing = session.store(), session.user(), ss.get(EDITING)
+    try:
+        if editing is None:
+            _saved(store.create(check.case, user), "Created")
+        else:
+            _saved(store.save(check.case, ss[BASE], user), "Saved")
+    except DuplicateCaseError as exc:
+        ss[FLASH] = ("error", "Not saved: that case id is taken.")
+        ss[TAKEN] = (check.case.case_id, f"case_id: {exc}")
+    except StaleVersionError as exc:
+        ss[CONFLICT] = (exc.current, exc.attempted)
+        ss[FLASH] = ("error", str(exc))
+
+
+def flash() -> None:
+    message = st.session_state.get(FLASH)
+    if message:
+        kind, text = message
+        getattr(st, kind)(escape_md(text))
+
+
+def _keep_mine() -> None:
+    ss = st.session_state
+    current, attempted = ss[CONFLICT]
+    _saved(session.store().save(attempted, current.version, session.user()), "Saved your edit as")
+
+
+def _take_theirs() -> None:
+    current, _ = st.session_state[CONFLICT]
+    session.store().clear_draft(draft_key(session.user(), current.case_id))
+    load_form(current.case_id)
+    st.session_state[FLASH] = ("info", f"Loaded the stored version {current.version}.")
+
+
+def conflict_panel() -> None:
+    """A stale save: the user's edit beside the newer stored version; nothing overwritten."""
+    conflict = st.session_state.get(CONFLICT)
+    if not conflict:
+        return
+    current, attempted = conflict
+    theirs = f"stored version {current.version} ({current.updated_by})"
+    rows = [
+        (path, _cell(mine), _cell(other))
+        for path, mine, other in changed_fields(attempted, current.case)
+    ]
+    with st.container(border=True):
+        st.subheader("Your edit and the newer stored version")
+        st.dataframe(
+            pd.DataFrame(rows, columns=["Field", "Your edit (not saved)", theirs]),
+            hide_index=True,
+            width="stretch",
+        )
+        mine_col, theirs_col = st.columns(2)
+        mine_col.button(
+            f"Save my edit over version {current.version}",
+            key="intake_keep_mine",
+            on_click=_keep_mine,
+        )
+        theirs_col.button(
+            f"Discard my edit, load version {current.version}",
+            key="intake_take_theirs",
+            on_click=_take_theirs,
+        )
+
+
+def _cell(value: Any) -> str:
+    return NOT_RECORDED if value is None else str(value)
+
+
+def discard_draft() -> None:
+    """Forget the restored draft and show the stored case (or a blank form)."""
+    ss = st.session_state
+    session.store().clear_draft(draft_key(session.user(), ss.get(EDITING)))
+    load_form(ss.get(EDITING))
+
+
+def check(form: dict[str, Any]) -> FormCheck:
+    """The form's errors by field, with "case id taken" while the taken id is still typed."""
+    result = check_form(form)
+    taken = st.session_state.get(TAKEN)
+    if taken and taken[0] == form.get("case_id"):
+        result.errors.setdefault("case_id", []).append(taken[1])
+    return result
+
+
+def editing_label() -> str:
+    editing = st.session_state.get(EDITING)
+    return f"Editing {editing} (version {st.session_state.get(BASE)})" if editing else "New case"

@@ -1,0 +1,230 @@
+"""The dashboard in a real browser (Debian chromium through Playwright).
+
+Moves between pages by clicking the sidebar links (a reload would start a new session),
+fails on any Streamlit exception box, and saves a screenshot of each page to
+``tests/e2e/screenshots/`` (git-ignored) for a person to look at.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+from lms_board.assess import assess
+from lms_board.case import load_case
+from lms_board.demo import demo_case
+from lms_board.store import database_url, open_store
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SHARED_CASES = REPO_ROOT.parent / "shared" / "cases"
+EXPORT_PAGE = REPO_ROOT / "pages" / "export.py"
+
+
+def settle(page: Page) -> None:
+    """Wait until the script run that the last interaction started has finished."""
+    page.wait_for_timeout(200)
+    expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0, timeout=30_000)
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+
+
+def goto(page: Page, link: str) -> None:
+    page.locator('[data-testid="stSidebarNav"] a', has_text=link).click()
+    settle(page)
+
+
+def pick(page: Page, field: Locator, option: str) -> None:
+    """Open a selectbox and click one option (the list closes if the page still scrolls)."""
+    field.scroll_into_view_if_needed()
+    page.wait_for_timeout(150)
+    field.click()
+    listbox = page.get_by_role("listbox")
+    try:
+        expect(listbox).to_be_visible(timeout=2_000)
+    except AssertionError:
+        field.press("ArrowDown")
+    listbox.get_by_role("option").filter(has_text=re.compile(f"^{re.escape(option)}$")).click()
+
+
+def screenshot(page: Page, shots: Path, name: str, tall: bool = True) -> None:
+    """The 1280×720 view, and (tall) the whole page for review."""
+    expect(page.locator('[data-testid="stSkeleton"]')).to_have_count(0)
+    page.screenshot(path=str(shots / f"{name}.png"))
+    if tall:
+        page.set_viewport_size({"width": 1280, "height": 3000})
+        settle(page)
+        page.screenshot(path=str(shots / f"{name}-full.png"))
+        page.set_viewport_size({"width": 1280, "height": 720})
+        settle(page)
+
+
+def open_app(page: Page, url: str) -> None:
+    page.goto(url)
+    expect(page.get_by_role("heading", name="Board")).to_be_visible(timeout=30_000)
+    settle(page)
+
+
+def test_every_page_with_a_demo_case(page: Page, app_url: str, shots: Path) -> None:
+    case = demo_case("DEMO-04")
+    label = assess(case).classification.label
+    open_app(page, app_url)
+    expect(page.get_by_text("9 case(s) in the store")).to_be_visible()
+    expect(page.locator('[data-testid="stDataFrame"] canvas').first).to_be_visible()
+    screenshot(page, shots, "1-board")
+
+    pick(page, page.get_by_label("Current case", exact=True), case.case_id)
+    settle(page)
+    checks: list[tuple[str, str, list[str]]] = [
+        ("Case intake", "Case intake", [f"Editing {case.case_id}", "FNCLCC G3"]),
+        ("Assessment", f"Assessment · {case.case_id}", [label, "Workup gaps: what to do"]),
+        ("Options & trials", f"Options & trials · {case.case_id}", ["Trial examples"]),
+        ("Imaging plan", f"Imaging plan · {case.case_id}", ["Surveillance", "Staging"]),
+        ("Evidence library", "Evidence library", ["entries"]),
+        ("Present", case.case_id, ["Top options", label]),
+    ]
+    if EXPORT_PAGE.is_file():
+        checks.append(("Export", f"Export · {case.case_id}", []))
+    for n, (link, heading, texts) in enumerate(checks, start=2):
+        goto(page, link)
+        if heading:
+            expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
+        for text in texts:
+            expect(page.get_by_text(text).first).to_be_visible()
+        if link == "Evidence library":
+            expect(page.locator('[data-testid="stDataFrame"] canvas').first).to_be_visible()
+        slug = link.split()[0].lower()
+        screenshot(page, shots, f"{n}-{slug}", tall=link != "Present")
+
+    goto(page, "Present")
+    page.get_by_role("button", name="Next ▶").click()
+    settle(page)
+    expect(page.get_by_role("heading", name="DEMO-05", exact=True)).to_be_visible()
+    assert assess(demo_case("DEMO-05")).imaging.surveillance, "DEMO-05 should have a schedule"
+    timeline = page.locator('[data-testid="stPlotlyChart"] .main-svg').first
+    expect(timeline).to_be_visible()
+    screenshot(page, shots, "10-present-timeline", tall=False)
+    goto(page, "Imaging plan")
+    expect(page.get_by_role("heading", name="Imaging plan · DEMO-05", exact=True)).to_be_visible()
+    expect(timeline).to_be_visible()
+    expect(page.get_by_text("Board meeting").first).to_be_visible()
+    screenshot(page, shots, "11-imaging-timeline")
+
+
+class Form:
+    """Drives the intake form and counts the user's interactions (a fill, a click, a pick)."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.count = 0
+
+    def did(self, n: int = 1) -> None:
+        self.count += n
+        settle(self.page)
+
+    def type(self, label: str, value: object) -> None:
+        field = self.page.get_by_label(label, exact=True)
+        field.fill(str(value))
+        field.press("Enter")
+        self.did()
+
+    def area(self, label: str, value: str) -> None:
+        field = self.page.get_by_label(label, exact=True)
+        field.fill(value)
+        field.press("Control+Enter")
+        self.did()
+
+    def choose(self, label: str, option: str) -> None:
+        pick(self.page, self.page.get_by_label(label, exact=True), option)
+        self.did(2)
+
+    def yes_no(self, label: str, answer: bool) -> None:
+        group = self.page.get_by_role("radiogroup", name=label, exact=True)
+        group.get_by_text("yes" if answer else "no", exact=True).click()
+        self.did()
+
+    def day(self, label: str, value: date) -> None:
+        group = self.page.get_by_label(label, exact=True)
+        group.locator('[role="spinbutton"]').first.click()
+        self.page.keyboard.type(value.strftime("%Y%m%d"))
+        self.page.keyboard.press("Tab")
+        self.did()
+
+
+def test_a_complete_case_through_the_intake_form(
+    page: Page, app_url: str, app_data: Path, shots: Path
+) -> None:
+    """PUB-01 typed in by hand (no file) is stored exactly and classified as expected."""
+    if not SHARED_CASES.is_dir():
+        pytest.skip(f"shared cases not found at {SHARED_CASES}")
+    case = load_case(SHARED_CASES / "PUB-01.json")
+    expected = json.loads((SHARED_CASES / "expected.json").read_text())["PUB-01"]
+    label = f"{expected['category'].capitalize()} · {expected['subtype'].replace('_', ' ')}"
+
+    open_app(page, app_url)
+    page.get_by_role("button", name="New case").click()
+    settle(page)
+    expect(page.get_by_text("New case").first).to_be_visible()
+    f = Form(page)
+    steps: list[Callable[[], None]] = [
+        lambda: f.type("Case id (pseudonym)", "PUB-01"),
+        lambda: f.day("Board date", date(2026, 12, 3)),
+        lambda: f.type("Presenter", "Sarcoma fellow"),
+        lambda: f.type("Age (years)", 54),
+        lambda: f.choose("Sex", "female"),
+        lambda: f.type("ECOG", 0),
+        lambda: f.type("LVEF (%)", 60),
+        lambda: f.type("Cumulative doxorubicin (mg/m²)", 0),
+        lambda: f.choose("Primary site", "extremity"),
+        lambda: f.type("Location", "left thigh"),
+        lambda: f.type("Size (cm, greatest dimension)", 11),
+        lambda: f.choose("Depth", "deep"),
+        lambda: f.choose("Presentation", "primary"),
+        lambda: f.choose("Tissue obtained by", "core needle"),
+        lambda: f.type("Needle gauge (G)", 14),
+        lambda: f.yes_no("Image-guided", True),
+        lambda: f.choose("Biopsy route", "percutaneous"),
+        lambda: f.yes_no("Histology consistent with LMS", True),
+        lambda: f.yes_no("Sarcoma-expert pathology review", True),
+        lambda: f.type("FNCLCC differentiation (1–3)", 2),
+        lambda: f.type("Mitoses per 10 HPF", 22),
+        lambda: f.type("Necrosis (%)", 30),
+        lambda: f.type("Reported grade (1–3)", 3),
+        lambda: f.choose("Desmin", "positive"),
+        lambda: f.choose("SMA", "positive"),
+        lambda: f.choose("H-caldesmon", "positive"),
+        lambda: f.yes_no("MRI of the primary", True),
+        lambda: f.yes_no("CT chest", True),
+        lambda: f.yes_no("CT abdomen/pelvis", True),
+        lambda: f.yes_no("PET-CT", False),
+        lambda: f.day("Last imaging", date(2026, 11, 10)),
+        lambda: f.choose("Primary resectability", "resectable"),
+        lambda: f.choose("Regional nodes", "N0"),
+        lambda: f.yes_no("Neurovascular involvement", False),
+        lambda: f.yes_no("Limb salvage feasible", True),
+        lambda: f.choose("Radiotherapy", "none"),
+        lambda: f.type("Systemic lines for advanced disease", 0),
+        lambda: f.area("Question for the board", case.question or ""),
+    ]
+    for step in steps:
+        step()
+    expect(page.get_by_text("FNCLCC G3").first).to_be_visible()
+    screenshot(page, shots, "8-intake-filled")
+    page.get_by_role("button", name="Save case").last.click()
+    f.did()
+    expect(page.get_by_text("Created PUB-01").first).to_be_visible()
+    print(f"\nintake: {f.count} interactions to enter PUB-01 by hand (fields: {len(steps)})")
+
+    stored = open_store(database_url({"LMS_BOARD_DATA": str(app_data)})).get("PUB-01")
+    assert stored is not None
+    assert stored.case.model_dump() == case.model_dump()
+
+    goto(page, "Assessment")
+    expect(page.get_by_role("heading", name="Assessment · PUB-01", exact=True)).to_be_visible()
+    expect(page.get_by_text(label, exact=True).first).to_be_visible()
+    expect(page.get_by_text("Provisional")).to_have_count(0)
+    screenshot(page, shots, "9-assessment-typed-case")

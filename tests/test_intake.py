@@ -1,0 +1,173 @@
+"""The intake form's model (lms_board.intake): round trips, field errors, applicability."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import shared_case_files
+
+from lms_board.case import Case, load_case, parse_case
+from lms_board.demo import demo_cases
+from lms_board.intake import (
+    FIELD_BY_KEY,
+    IHC_OTHER,
+    METASTASES,
+    applies,
+    case_to_form,
+    changed_fields,
+    check_form,
+    draft_key,
+    duplicate_case,
+    empty_form,
+    form_to_case_dict,
+    identifier_warnings,
+    live_grade,
+    message_key,
+    metastasis_key,
+)
+
+ALL_CASES: list[Case] = demo_cases() + [load_case(p) for p in shared_case_files()]
+
+
+@pytest.mark.parametrize("case", ALL_CASES, ids=lambda c: c.case_id)
+def test_every_case_survives_the_form(case: Case) -> None:
+    form = case_to_form(case)
+    json.dumps(form)  # the draft payload is plain JSON
+    checked = check_form(form)
+    assert checked.case is not None, checked.errors
+    assert checked.case.model_dump() == case.model_dump()
+
+
+def test_blank_form_names_the_required_fields() -> None:
+    checked = check_form(empty_form())
+    assert checked.case is None
+    for key in ("case_id", "patient.age", "patient.sex", "tumor.site"):
+        assert any("required field is missing" in m for m in checked.errors[key]), key
+    assert checked.general == []
+
+
+def test_invalid_size_is_placed_on_the_size_field_only() -> None:
+    form = case_to_form(demo_cases()[0])
+    form["tumor.size_cm"] = 0.0
+    checked = check_form(form)
+    assert checked.case is None
+    assert list(checked.errors) == ["tumor.size_cm"]
+    assert checked.errors["tumor.size_cm"][0].startswith("tumor.size_cm: ")
+    assert checked.errors_for("tumor.size_cm", include_missing=False)
+
+
+def test_fields_that_do_not_apply_keep_their_value_but_leave_the_case() -> None:
+    uterine = next(c for c in ALL_CASES if c.tumor.site.value == "uterus")
+    form = case_to_form(uterine)
+    form["tumor.morcellated"] = True
+    form["tumor.site"] = "trunk"
+    assert not applies("tumor.morcellated", form)
+    data, errors = form_to_case_dict(form)
+    assert errors == {}
+    assert "morcellated" not in data["tumor"]
+    assert "uterine_extension" not in data["tumor"]
+    assert form["tumor.morcellated"] is True  # nothing typed is lost
+    assert check_form(form).case is not None
+
+
+@pytest.mark.parametrize(
+    ("key", "controls", "value", "expected"),
+    [
+        ("pathology.needle_gauge", "pathology.biopsy", "core_needle", True),
+        ("pathology.needle_gauge", "pathology.biopsy", "fine_needle_aspirate", False),
+        ("extent.limb_salvage_feasible", "tumor.site", "extremity", True),
+        ("extent.limb_salvage_feasible", "tumor.site", "trunk", False),
+        ("pathology.margin", "extent.primary_resectability", "resected", True),
+        ("pathology.margin", "pathology.biopsy", "excisional", True),
+        ("pathology.margin", "pathology.biopsy", "core_needle", False),
+        ("tumor.uterine_extension", "tumor.site", "uterus", True),
+    ],
+)
+def test_applies_follows_the_cross_field_rules(
+    key: str, controls: str, value: str, expected: bool
+) -> None:
+    form = empty_form()
+    form[controls] = value
+    assert applies(key, form) is expected
+
+
+def test_metastasis_errors_land_on_their_site_row() -> None:
+    form = case_to_form(demo_cases()[0])
+    form[METASTASES] = ["lung", "liver"]
+    form[metastasis_key("liver", "count")] = 0
+    checked = check_form(form)
+    assert metastasis_key("liver", "count") in checked.errors
+    assert message_key("extent.metastases[0].resectable: x", form) == metastasis_key(
+        "lung", "resectable"
+    )
+
+
+def test_other_ihc_lines_are_parsed_and_bad_lines_named() -> None:
+    form = case_to_form(demo_cases()[0])
+    form[IHC_OTHER] = "CD34: negative\nnonsense"
+    data, errors = form_to_case_dict(form)
+    assert data["pathology"]["ihc"]["cd34"] == "negative"
+    assert errors[IHC_OTHER] == [f"{IHC_OTHER}: 'nonsense' is not 'marker: result'"]
+    form[IHC_OTHER] = "cd34: maybe"
+    checked = check_form(form)
+    assert checked.case is None
+    assert IHC_OTHER in checked.errors
+
+
+def test_identifier_like_free_text_is_warned_per_field() -> None:
+    form = empty_form()
+    form["question"] = "Patient MRN 00123456, call +44 20 7946 0958"
+    form["patient.comorbidities"] = "diabetes\njane.doe@example.org"
+    warnings = identifier_warnings(form)
+    assert set(warnings) == {"question", "patient.comorbidities"}
+    assert any("6+ digits" in w for w in warnings["question"])
+    assert any("e-mail" in w for w in warnings["patient.comorbidities"])
+    form["question"] = "Preoperative RT then resection of an 11 cm thigh LMS?"
+    form["patient.comorbidities"] = ""
+    assert identifier_warnings(form) == {}
+
+
+def test_live_grade_uses_the_fnclcc_components() -> None:
+    form = empty_form()
+    assert live_grade(form) is None
+    form.update(
+        {
+            "pathology.differentiation_score": 2,
+            "pathology.mitoses_per_10hpf": 22,
+            "pathology.necrosis_percent": 30.0,
+            "pathology.reported_grade": 2,
+        }
+    )
+    grade = live_grade(form)
+    assert grade is not None
+    assert (grade.score, grade.grade, grade.discrepancy) == (6, 3, True)
+    form["pathology.differentiation_score"] = 7  # out of range: no grade, no crash
+    assert live_grade(form) is None
+
+
+def test_every_case_field_has_a_widget() -> None:
+    """A new field in the case format must get a widget (or fail here)."""
+    covered = set(FIELD_BY_KEY) | {"schema_version", METASTASES, "pathology.ihc"}
+    paths = set()
+    for name, field in Case.model_fields.items():
+        sub = getattr(field.annotation, "model_fields", None)
+        paths |= {f"{name}.{s}" for s in sub} if sub else {name}
+    assert paths - covered == set()
+    assert "tumor.size_cm" in paths
+
+
+def test_changed_fields_and_duplicate() -> None:
+    case = demo_cases()[0]
+    other = duplicate_case(case, "COPY-1")
+    assert other.case_id == "COPY-1"
+    assert [c[0] for c in changed_fields(case, other)] == ["case_id"]
+    data = case.to_json_dict()
+    data["tumor"]["size_cm"] = 3.5
+    diff = changed_fields(parse_case(data), case)
+    assert diff == [("tumor.size_cm", 3.5, case.tumor.size_cm)]
+
+
+def test_draft_key() -> None:
+    assert draft_key("local:ana", None) == "local:ana:new"
+    assert draft_key("local:ana", "LMS-7") == "local:ana:LMS-7"
