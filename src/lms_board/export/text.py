@@ -146,9 +146,9 @@ def primary_text(case: Case) -> str:
     bits = [site]
     bits.append(f"{t.size_cm:g} cm" if t.size_cm is not None else "size not recorded")
     if t.depth is not None:
-        bits.append(words(t.depth))
+        bits.append("depth unknown" if t.depth == "unknown" else words(t.depth))
     if t.presentation is not None:
-        bits.append(words(t.presentation))
+        bits.append("primary tumour" if t.presentation == "primary" else words(t.presentation))
     if t.uterine_extension is not None:
         bits.append(f"extension: {words(t.uterine_extension)}")
     if t.morcellated:
