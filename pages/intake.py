@@ -16,6 +16,7 @@ top[0].markdown(f"**{intake_form.editing_label()}** · every change is kept as y
 top[1].button("Discard draft", key="intake_discard", on_click=intake_form.discard_draft)
 top[2].button("Save case", key="intake_save_top", type="primary", on_click=intake_form.save)
 intake_form.flash()
+intake_form.draft_offers()
 intake_form.conflict_panel()
 if warnings:
     st.warning(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from conftest import shared_case_files
@@ -18,6 +19,7 @@ from lms_board.intake import (
     changed_fields,
     check_form,
     draft_key,
+    draft_prefix,
     duplicate_case,
     empty_form,
     form_to_case_dict,
@@ -25,6 +27,7 @@ from lms_board.intake import (
     live_grade,
     message_key,
     metastasis_key,
+    user_drafts,
 )
 
 ALL_CASES: list[Case] = demo_cases() + [load_case(p) for p in shared_case_files()]
@@ -171,3 +174,25 @@ def test_changed_fields_and_duplicate() -> None:
 def test_draft_key() -> None:
     assert draft_key("local:ana", None) == "local:ana:new"
     assert draft_key("local:ana", "LMS-7") == "local:ana:LMS-7"
+
+
+def test_user_drafts_names_the_case_of_each_draft_key() -> None:
+    user = "local:alice"
+    at = datetime(2026, 11, 21, 10, 42, 5, tzinfo=UTC)
+    listed = [
+        (draft_key(user, "DEMO-03"), at),
+        (draft_key(user, None), at - timedelta(hours=1)),
+        (draft_key("local:alice:x", "DEMO-01"), at),  # another user, same first characters
+        (draft_key("local:bob", "DEMO-02"), at),  # another user
+    ]
+    assert all(k.startswith(draft_prefix(user)) for k, _ in listed[:3])
+    drafts = user_drafts(user, listed)
+    assert [d.case_id for d in drafts] == ["DEMO-03", None]
+    assert drafts[0].label == "Restore your unsaved draft of DEMO-03 (saved 2026-11-21 10:42 UTC)"
+    assert drafts[1].label.startswith("Restore your unsaved draft of a new case (saved ")
+
+
+def test_draft_label_is_in_utc() -> None:
+    cet = timezone(timedelta(hours=1))
+    [draft] = user_drafts("u", [("u:C-1", datetime(2026, 11, 21, 11, 42, tzinfo=cet))])
+    assert draft.label.endswith("(saved 2026-11-21 10:42 UTC)")

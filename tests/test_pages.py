@@ -6,19 +6,26 @@ the classification is ``shared/cases/expected.json``, not the app's own code.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import REPO_ROOT, require_shared
+from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
-from lms_board.case import Case, load_case
-from lms_board.demo import demo_cases
+from lms_board.assess import assess
+from lms_board.case import Case, load_case, parse_case
+from lms_board.decision import BoardDecision
+from lms_board.demo import demo_case, demo_cases
 from lms_board.intake import case_to_form
+from lms_board.interchange import cases_to_csv, cases_to_fhir_json, read_upload
 from lms_board.store import open_store
 
 APP = REPO_ROOT / "streamlit_app" / "app.py"
@@ -73,6 +80,31 @@ def texts(at: AppTest) -> str:
     ):
         parts += [str(e.value) for e in getattr(at, kind)]
     return unescape("\n".join(parts))
+
+
+@pytest.fixture
+def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, Callable[[], Any]]:
+    """The deferred download callables the runs registered, by widget key.
+
+    A spy on Streamlit's media file manager (the callable itself is untouched): calling one
+    is what the server does when the user clicks the button.
+    """
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    found: dict[str, Callable[[], Any]] = {}
+    original = MediaFileManager.add_deferred
+
+    def spy(self: MediaFileManager, data_callable: Any, *args: Any, **kwargs: Any) -> str:
+        element_id = str(kwargs.get("element_id", ""))
+        found[element_id.rsplit("-", 1)[-1]] = data_callable
+        return original(self, data_callable, *args, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
+    return found
+
+
+def download_labels(at: AppTest) -> list[str]:
+    return [b.proto.label for b in at.get("download_button")]
 
 
 def load_demo(at: AppTest) -> None:
@@ -298,6 +330,39 @@ def test_draft_is_restored_in_a_fresh_session(data_dir: Path) -> None:
     assert open_store().get("DRAFT-9") is None  # a draft is not a saved case
 
 
+def test_unsaved_edit_of_a_saved_case_is_offered_in_a_fresh_session(data_dir: Path) -> None:
+    first = new_session()
+    load_demo(first)
+    open_case(first, "DEMO-03")
+    goto(first, "intake")
+    edit = {"tumor.location": "retroperitoneum, left, encasing the IVC", "patient.ecog": 2}
+    fill_form(first, edit)
+    assert not first.error  # a valid edit, kept as a draft, not saved
+    assert open_store().get("DEMO-03").version == 1  # type: ignore[union-attr]
+
+    second = goto(new_session(), "intake")  # a reload: no current case
+    assert "New case" in texts(second)
+    offers = {str(b.key): unescape(b.label) for b in second.button if "restore" in str(b.key)}
+    assert list(offers) == ["intake_restore_DEMO-03"]
+    assert re.fullmatch(
+        r"Restore your unsaved draft of DEMO-03 \(saved \d{4}-\d\d-\d\d \d\d:\d\d UTC\)",
+        offers["intake_restore_DEMO-03"],
+    )
+    second.button(key="intake_restore_DEMO-03").click().run()
+    assert_ok(second)
+    assert "Editing DEMO-03 (version 1)" in texts(second)
+    assert "Restored your unsaved draft" in texts(second)
+    assert widget_values(second, list(edit)) == edit
+    assert second.selectbox(key="app_case_pick").value == "DEMO-03"
+    assert not [b for b in second.button if "restore" in str(b.key)]  # it is the form now
+    second.button(key="intake_save").click().run()
+    assert_ok(second)
+    stored = open_store().get("DEMO-03")
+    assert stored is not None and stored.version == 2
+    assert stored.case.tumor.location == edit["tumor.location"] and stored.case.patient.ecog == 2
+    assert [b for b in goto(new_session(), "intake").button if "restore" in str(b.key)] == []
+
+
 def test_stale_save_shows_both_versions_and_overwrites_nothing(data_dir: Path) -> None:
     alice = new_session()
     load_demo(alice)
@@ -354,6 +419,199 @@ def test_import_names_every_error_and_imports_only_good_files(data_dir: Path) ->
     at.button(key="board_import").click().run()
     assert_ok(at)
     assert [s.case_id for s in open_store().list_cases()] == [good.case_id]
+
+
+def _csv_with_bad_row(cases: list[Case]) -> bytes:
+    """The cases as a CSV sheet with an impossible age in the second case (row 3)."""
+    rows = list(csv.DictReader(io.StringIO(cases_to_csv(cases))))
+    rows[1]["patient.age"] = "200"
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode()
+
+
+def test_import_reads_csv_fhir_and_lists_and_never_overwrites(data_dir: Path) -> None:
+    demo = {c.case_id: c for c in demo_cases()}
+    on_board = demo["DEMO-01"].model_copy(update={"question": "The board's own question"})
+    open_store().create(on_board, "tester")
+    bad_item = json.loads(demo["DEMO-06"].to_json())
+    bad_item["tumor"]["size_cm"] = "big"
+    bad_item["patient"]["ecog"] = 9  # two problems, one item
+    listed = json.dumps([demo["DEMO-05"].to_json_dict(), bad_item, demo["DEMO-01"].to_json_dict()])
+    fhir = json.loads(cases_to_fhir_json([demo["DEMO-03"], demo["DEMO-08"]]))
+    ages = [e["resource"] for e in fhir["entry"] if "valueQuantity" in e["resource"]]
+    ages[1]["valueQuantity"]["value"] = 200  # DEMO-08's age
+    bundle = json.dumps(fhir).encode()
+    # FHIR keeps only the mCODE-shaped fields: the case is what the reader makes of it.
+    [from_fhir] = read_upload("bundle.json", bundle).cases
+    expected = {"DEMO-02": demo["DEMO-02"], "DEMO-03": from_fhir, "DEMO-05": demo["DEMO-05"]}
+    at = new_session()
+    at.file_uploader(key="board_upload_0").set_value(
+        [
+            ("sheet.csv", _csv_with_bad_row([demo["DEMO-02"], demo["DEMO-07"]]), "text/csv"),
+            ("bundle.json", bundle, "application/json"),
+            ("list.json", listed.encode(), "application/json"),
+        ]
+    ).run()
+    assert_ok(at)
+    errors = unescape(" ".join(e.value for e in at.error))
+    assert "sheet.csv" in errors and "row 3: patient.age:" in errors
+    assert "list.json" in errors and "item 2: tumor.size_cm:" in errors
+    assert "item 2: patient.ecog:" in errors
+    assert "bundle.json" in errors and re.search(r"entry \d+: patient\.age:", errors)
+    warned = unescape(" ".join(w.value for w in at.warning))
+    assert "Already on the board" in warned and "DEMO-01 (list.json item 3)" in warned
+    assert [s.case_id for s in open_store().list_cases()] == ["DEMO-01"]  # nothing yet
+    ready = at.dataframe[-1].value
+    assert sorted(ready["Case"]) == ["DEMO-02", "DEMO-03", "DEMO-05"]
+    at.button(key="board_import").click().run()
+    assert_ok(at)
+    store = open_store()
+    assert sorted(s.case_id for s in store.list_cases()) == [
+        "DEMO-01",
+        "DEMO-02",
+        "DEMO-03",
+        "DEMO-05",
+    ]
+    for case_id, case in expected.items():
+        assert store.get(case_id).case.model_dump() == case.model_dump()  # type: ignore[union-attr]
+    kept = store.get("DEMO-01")
+    assert kept is not None and kept.version == 1
+    assert kept.case.question == "The board's own question"
+    assert "Imported 3 case(s); not imported: 4" in texts(at)
+    assert at.file_uploader(key="board_upload_1").value in (None, [])  # a fresh uploader
+
+
+def test_board_table_has_grade_and_stage_and_summarises_the_selected_case(
+    data_dir: Path,
+) -> None:
+    at = new_session()
+    load_demo(at)
+    table = at.dataframe[0].value.set_index("Case")
+    for case in demo_cases():
+        a = assess(case)
+        grade = f"G{a.grade.grade}" if a.grade and a.grade.grade is not None else "—"
+        stage = f"{a.stage.group} ({a.stage.system})" if a.stage.group else "—"
+        assert (table.loc[case.case_id, "Grade"], table.loc[case.case_id, "Stage"]) == (
+            grade,
+            stage,
+        )
+    assert table.loc["DEMO-01", "Stage"] == "IIIB (AJCC8 trunk/extremity)"
+    at.selectbox(key="board_pick").set_value("DEMO-04").run()
+    assert_ok(at)
+    a = assess(demo_case("DEMO-04"))
+    summary = at.get_by_key("board_summary")
+    body = unescape(" ".join(str(m.value) for m in summary.markdown))
+    body += unescape(" ".join(str(c.value) for c in summary.caption))
+    assert "DEMO-04: assessment" in unescape(" ".join(h.value for h in summary.subheader))
+    assert a.classification.label in body
+    for reason in a.classification.rationale:
+        assert reason.text in body and reason.rule in body
+    for gap in a.workup_gaps:
+        assert gap.message in body
+    for option in a.options[:3]:
+        assert option.name in body
+    if len(a.options) > 3:
+        assert a.options[3].name not in body  # top options only
+    metrics = {unescape(m.label): m.value for m in summary.metric}
+    assert metrics["FNCLCC grade"] == "G3"
+    assert metrics[str(a.stage.system)] == a.stage.group == "IVB"
+    at.selectbox(key="board_pick").set_value("DEMO-07").run()
+    flags = unescape(" ".join(w.value for w in at.get_by_key("board_summary").warning))
+    assert "poor_performance" in flags
+
+
+def _pdf_pages(data: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def _export_rows(detail_start: str) -> dict[str, str]:
+    rows = [e for e in open_store().audit_log() if e.action == "export"]
+    return {e.case_id or "": e.detail for e in rows if e.detail.startswith(detail_start)}
+
+
+def test_board_exports_packet_csv_and_fhir_with_audit(
+    data_dir: Path, downloads: dict[str, Callable[[], Any]]
+) -> None:
+    at = new_session()
+    load_demo(at)
+    store = open_store()
+    decided = BoardDecision(
+        recommendation="Preoperative RT, then wide excision",
+        options_chosen=[],
+        specialties_present=["radiology"],
+        decided_at=date(2026, 12, 1).isoformat() + "T12:00:00Z",  # type: ignore[arg-type]
+    )
+    store.record_decision("DEMO-01", decided, "tester")
+    at.run()
+    ids = sorted(c.case_id for c in demo_cases())
+    assert download_labels(at) == ["Board packet (PDF)", "All cases as CSV", "FHIR Bundle"]
+    assert _export_rows("") == {}  # shown is not downloaded: nothing logged yet
+
+    pages = _pdf_pages(downloads["board_export_dl_packet"]())
+    assert len(pages) == 1 + len(ids)
+    assert "Tumour board 2026-12-01" in pages[0]
+    for case_id in ids:
+        assert case_id in pages[0]
+    assert [next(i for i in ids if i in page) for page in pages[1:]] == ids
+    assert "Preoperative RT, then wide excision" in pages[1 + ids.index("DEMO-01")]
+    logged = _export_rows("format=packet")
+    assert sorted(logged) == ids
+    assert logged["DEMO-01"] == f"format=packet paper=a4 cases={len(ids)} with decision"
+    assert logged["DEMO-02"] == f"format=packet paper=a4 cases={len(ids)}"
+
+    sheet = read_upload("board.csv", downloads["board_export_dl_csv"]())
+    bundle = read_upload("board-fhir.json", downloads["board_export_dl_fhir"]())
+    assert sheet.ok and bundle.ok, sheet.messages + bundle.messages
+    stored = [s.case for s in store.list_cases()]
+    assert [c.model_dump() for c in sheet.cases] == [c.model_dump() for c in stored]
+    assert [c.case_id for c in bundle.cases] == [c.case_id for c in stored]  # FHIR: mCODE subset
+    assert sorted(_export_rows("format=csv")) == ids
+    assert sorted(_export_rows("format=fhir")) == ids
+
+
+def test_board_export_of_one_board_date(
+    data_dir: Path, downloads: dict[str, Callable[[], Any]]
+) -> None:
+    data = demo_case("DEMO-02").to_json_dict()
+    data.update(case_id="LATER-1", board_date="2027-01-12")
+    store = open_store()
+    store.create(demo_case("DEMO-01"), "tester")
+    store.create(parse_case(data), "tester")
+    at = new_session()
+    scope = at.selectbox(key="board_export_date")
+    assert scope.index == 0 and scope.options == [
+        "All 2 case(s) on the board",
+        "Board of 2026-12-01 (1 case(s))",
+        "Board of 2027-01-12 (1 case(s))",
+    ]
+    scope.set_value("2027-01-12").run()
+    assert_ok(at)
+    pages = _pdf_pages(downloads["board_export_dl_packet"]())
+    assert len(pages) == 2 and "LATER-1" in pages[1] and "DEMO-01" not in " ".join(pages)
+    assert list(_export_rows("format=packet")) == ["LATER-1"]
+
+
+def test_board_export_needs_confirmation_of_identifier_like_text(
+    data_dir: Path, downloads: dict[str, Callable[[], Any]]
+) -> None:
+    data = demo_case("DEMO-03").to_json_dict()
+    data.update(case_id="ID-01", notes="Referred by e-mail from jane.doe@example.org.")
+    store = open_store()
+    store.create(demo_case("DEMO-01"), "tester")
+    store.create(parse_case(data), "tester")
+    at = new_session()
+    assert download_labels(at) == []
+    warned = unescape(" ".join(w.value for w in at.warning))
+    assert "looks like an identifier: ID-01." in warned and "DEMO-01" not in warned
+    [confirm] = [c for c in at.checkbox if str(c.key).startswith("board_export_confirm")]
+    confirm.check().run()
+    assert_ok(at)
+    assert download_labels(at) == ["Board packet (PDF)", "All cases as CSV", "FHIR Bundle"]
+    pages = _pdf_pages(downloads["board_export_dl_packet"]())
+    assert len(pages) == 3
 
 
 def test_board_actions(data_dir: Path) -> None:

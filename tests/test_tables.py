@@ -66,3 +66,40 @@ def test_filters_combine() -> None:
     only_trials = filter_table(frame, kinds=["trial"], years=(2020, 2030))
     assert set(only_trials["Kind"]) == {"trial"}
     assert len(filter_table(frame, text="no such words anywhere")) == 0
+
+
+def test_board_table_shows_grade_and_stage_from_the_assessment() -> None:
+    cases = demo_cases()
+    rows = [(Stored(c.case_id, c, 1, "draft", datetime.now(UTC)), assess(c)) for c in cases]
+    frame = board_table(rows).set_index("Case")
+    for stored, a in rows:
+        grade = frame.loc[stored.case_id, "Grade"]
+        stage = frame.loc[stored.case_id, "Stage"]
+        if a.grade is not None and a.grade.grade is not None:
+            assert grade == f"G{a.grade.grade}"
+        else:
+            assert grade == "—"
+        if a.stage.group is not None:
+            assert stage == f"{a.stage.group} ({a.stage.system})"
+        else:
+            assert stage == "—"
+    assert "—" in set(frame["Grade"]), "a demo case without a grade shows the dash"
+    assert frame.loc["DEMO-01", "Stage"] == "IIIB (AJCC8 trunk/extremity)"
+
+
+def test_board_table_never_recomputes_grade_or_stage() -> None:
+    case = demo_cases()[0]
+    a = assess(case)
+    assert a.grade is not None and a.grade.grade == 3
+    other = a.model_copy(
+        update={
+            "grade": a.grade.model_copy(update={"grade": 1}),
+            "stage": a.stage.model_copy(update={"group": None}),
+        }
+    )
+    row = board_table([(Stored(case.case_id, case, 1, "draft", datetime.now(UTC)), other)])
+    assert row.loc[0, "Grade"] == "G1"
+    assert row.loc[0, "Stage"] == "—"
+    unknown = a.model_copy(update={"grade": None})
+    row = board_table([(Stored(case.case_id, case, 1, "draft", datetime.now(UTC)), unknown)])
+    assert row.loc[0, "Grade"] == "—"

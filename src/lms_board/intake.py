@@ -12,9 +12,9 @@ nothing typed is lost, but never reach the case.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any, Literal
 
 from pydantic import ValidationError
@@ -509,6 +509,48 @@ def live_grade(form: Mapping[str, Any]) -> Grade | None:
 def draft_key(user: str, case_id: str | None) -> str:
     """Store key of a user's unsaved intake form: ``user:CASE-ID`` or ``user:new``."""
     return f"{user}:{case_id or 'new'}"
+
+
+def draft_prefix(user: str) -> str:
+    """What every draft key of ``user`` starts with (for ``store.list_drafts``)."""
+    return f"{user}:"
+
+
+_DRAFT_CASE_ID = re.compile(r"[A-Za-z0-9._-]{1,40}")
+
+
+@dataclass(frozen=True)
+class SavedDraft:
+    """A user's unsaved intake form kept in the store: of a case, or of a new case (``None``)."""
+
+    case_id: str | None
+    saved_at: datetime
+
+    @property
+    def label(self) -> str:
+        """``Restore your unsaved draft of DEMO-03 (saved 2026-11-21 10:42 UTC)``."""
+        what = self.case_id or "a new case"
+        when = self.saved_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
+        return f"Restore your unsaved draft of {what} (saved {when} UTC)"
+
+
+def user_drafts(user: str, listed: Iterable[tuple[str, datetime]]) -> list[SavedDraft]:
+    """``user``'s drafts from ``store.list_drafts(draft_prefix(user))``, in the given order.
+
+    A key whose rest is not a case id or ``new`` is not this user's: ``alice:x:DEMO-01`` is a
+    draft of user ``alice:x``, whose name merely starts like ``alice``'s prefix.
+    """
+    prefix = draft_prefix(user)
+    found: list[SavedDraft] = []
+    for key, saved_at in listed:
+        if not key.startswith(prefix):
+            continue
+        rest = key[len(prefix) :]
+        if rest == "new":
+            found.append(SavedDraft(None, saved_at))
+        elif _DRAFT_CASE_ID.fullmatch(rest):
+            found.append(SavedDraft(rest, saved_at))
+    return found
 
 
 def iso_date(value: Any) -> str | None:

@@ -17,7 +17,18 @@ from lms_board.case import Case
 from lms_board.knowledge import Knowledge
 from lms_board.knowledge.schema import Conditions, OptionRecord, TrialRecord
 
-BOARD_COLUMNS = ("Case", "Board date", "Site", "Classification", "Status", "Question", "Version")
+BOARD_COLUMNS = (
+    "Case",
+    "Board date",
+    "Site",
+    "Classification",
+    "Grade",
+    "Stage",
+    "Status",
+    "Question",
+    "Version",
+)
+UNKNOWN = "—"
 
 
 class _StoredLike(Protocol):
@@ -39,14 +50,31 @@ def classification_text(assessment: Assessment) -> str:
     return f"{label} (provisional)" if assessment.classification.provisional else label
 
 
+def grade_cell(assessment: Assessment) -> str:
+    """The FNCLCC grade as the assessment gives it (``G3``), ``—`` when unknown."""
+    grade = assessment.grade
+    return f"G{grade.grade}" if grade is not None and grade.grade is not None else UNKNOWN
+
+
+def stage_cell(assessment: Assessment) -> str:
+    """``IIIB (AJCC8 trunk/extremity)``, ``—`` when the assessment has no stage group."""
+    stage = assessment.stage
+    if stage.group is None:
+        return UNKNOWN
+    return f"{stage.group} ({stage.system})" if stage.system else stage.group
+
+
 def board_table(rows: Sequence[tuple[_StoredLike, Assessment]]) -> pd.DataFrame:
-    """One row per case on the board: id, date, site, classification, status, question."""
+    """One row per case on the board: id, date, site, classification, grade, stage, status,
+    question (grade and stage as the assessment gives them, never recomputed here)."""
     records = [
         {
             "Case": stored.case_id,
             "Board date": stored.case.board_date,
             "Site": words(stored.case.tumor.site),
             "Classification": classification_text(assessment),
+            "Grade": grade_cell(assessment),
+            "Stage": stage_cell(assessment),
             "Status": stored.status,
             "Question": stored.case.question or "",
             "Version": stored.version,

@@ -78,6 +78,17 @@ def gaps_checklist(assessment: Assessment) -> None:
         text.caption(f"`{gap.code}`" + (f" · {sources}" if sources else ""))
 
 
+def gaps_list(assessment: Assessment) -> None:
+    """Workup gaps as a plain list (what to do, with sources): the compact form."""
+    if not assessment.workup_gaps:
+        st.caption("No workup gaps.")
+        return
+    for gap in assessment.workup_gaps:
+        sources = evidence_links(gap.evidence, assessment.evidence)
+        line = f"- {escape_md(gap.message)} `{gap.code}`"
+        st.markdown(line + (f" · {sources}" if sources else ""))
+
+
 def flags(assessment: Assessment) -> None:
     if not assessment.flags:
         st.caption("No flags.")

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+
+import pandas as pd
 import streamlit as st
 
-from lms_board.case import CaseError, parse_case_json
+from lms_board.case import Case, CaseError
 from lms_board.demo import demo_cases
 from lms_board.intake import duplicate_case
+from lms_board.interchange import ImportIssue, ImportResult, read_upload
 from lms_board.store import STATUSES, DuplicateCaseError, StoredCase
 from lms_board.tables import board_table
 from streamlit_app.components import nav, session
@@ -30,6 +34,9 @@ def case_table(cases: list[StoredCase]) -> None:
         hide_index=True,
         width="stretch",
         column_config={
+            "Case": st.column_config.TextColumn(pinned=True),
+            "Grade": st.column_config.TextColumn(width="small", help="FNCLCC grade"),
+            "Stage": st.column_config.TextColumn(help="Stage group (system)"),
             "Question": st.column_config.TextColumn(width="large"),
             "Board date": st.column_config.DateColumn(format="YYYY-MM-DD"),
             "Version": st.column_config.NumberColumn(width="small"),
@@ -70,8 +77,8 @@ def _picked() -> None:
     session.set_current(st.session_state["board_pick"])
 
 
-def actions(cases: list[StoredCase]) -> None:
-    """Open, duplicate, delete and set the status of one case."""
+def actions(cases: list[StoredCase]) -> StoredCase:
+    """Open, duplicate, delete and set the status of one case; returns the selected case."""
     ids = [s.case_id for s in cases]
     current = session.current_case_id()
     st.session_state["board_pick"] = current if current in ids else ids[0]
@@ -106,6 +113,7 @@ def actions(cases: list[StoredCase]) -> None:
             session.store().delete(picked, session.user())
             st.session_state[FLASH] = ("success", f"Deleted {picked}.")
             st.rerun()
+    return stored
 
 
 def _duplicate(stored: StoredCase, new_id: str) -> None:
@@ -123,39 +131,71 @@ def _duplicate(stored: StoredCase, new_id: str) -> None:
 
 
 def import_files() -> None:
-    """Validate uploaded case files; list good and bad; import the good ones on confirmation."""
+    """Read uploaded JSON, CSV and FHIR Bundle files; show every bad row or item with its field;
+    import the good cases on confirmation. A case id already on the board is never overwritten."""
     round_ = st.session_state.setdefault(_UPLOAD_ROUND, 0)
     files = st.file_uploader(
-        "Case files (JSON, case format v1)",
-        type=["json"],
+        "Case files: JSON (one case or a list), CSV or FHIR Bundle JSON",
+        type=["json", "csv"],
         accept_multiple_files=True,
         key=f"board_upload_{round_}",
+        help="CSV: one case per row, columns named by field path (docs/csv-format.md).",
     )
     if not files:
         return
-    existing = {s.case_id for s in session.store().list_cases()}
-    good, bad = [], []
+    result = ImportResult()
     for f in files:
-        try:
-            case = parse_case_json(f.getvalue())
-        except CaseError as exc:
-            bad.append((f.name, exc.messages))
-            continue
-        if case.case_id in existing:
-            bad.append((f.name, [f"case_id: {case.case_id} is already on the board"]))
-        else:
-            good.append((f.name, case))
-    for name, messages in bad:
-        lines = "\n".join(f"- {escape_md(m)}" for m in messages)
-        st.error(f"**{escape_md(name)}**: not imported\n\n{lines}", icon=":material/block:")
-    for name, case in good:
-        st.success(f"**{escape_md(name)}**: valid ({escape_md(case.case_id)})")
-    if good and st.button(f"Import {len(good)} valid case(s)", key="board_import", type="primary"):
-        for _, case in good:
-            session.store().create(case, session.user())
-        st.session_state[_UPLOAD_ROUND] = round_ + 1
-        st.session_state[FLASH] = (
-            "success",
-            f"Imported {len(good)} case(s); {len(bad)} file(s) not imported.",
+        result.extend(read_upload(f.name, f.getvalue()))
+    existing = {s.case_id for s in session.store().list_cases()}
+    found = list(zip(result.cases, result.origins, strict=True))
+    new = [(case, origin) for case, origin in found if case.case_id not in existing]
+    taken = [(case, origin) for case, origin in found if case.case_id in existing]
+    _show_errors(result.errors)
+    if taken:
+        lines = "\n".join(f"- {escape_md(c.case_id)} ({escape_md(o)})" for c, o in taken)
+        st.warning(
+            f"Already on the board, not imported (the board's copy is kept):\n\n{lines}",
+            icon=":material/content_copy:",
         )
+    if not new:
+        return
+    st.success(f"{len(new)} valid case(s) ready to import:", icon=":material/check_circle:")
+    st.dataframe(
+        pd.DataFrame([(c.case_id, o) for c, o in new], columns=["Case", "From"]),
+        hide_index=True,
+    )
+    if st.button(f"Import {len(new)} valid case(s)", key="board_import", type="primary"):
+        bad = {(issue.source, issue.where) for issue in result.errors}  # rows, items, files
+        _import([case for case, _ in new], skipped=len(bad) + len(taken))
+        st.session_state[_UPLOAD_ROUND] = round_ + 1
         st.rerun()
+
+
+def _show_errors(errors: list[ImportIssue]) -> None:
+    """One box per file, one line per problem: ``row 3: patient.age: ...``."""
+    by_source: dict[str, list[ImportIssue]] = defaultdict(list)
+    for issue in errors:
+        by_source[issue.source].append(issue)
+    for source, issues in by_source.items():
+        lines = "\n".join(f"- {escape_md(issue)}" for issue in issues)
+        whole = any(not issue.where for issue in issues)
+        head = f"**{escape_md(source)}**: " + (
+            "not imported" if whole else "these rows or items are not imported"
+        )
+        st.error(f"{head}\n\n{lines}", icon=":material/block:")
+
+
+def _import(cases: list[Case], skipped: int) -> None:
+    store, user = session.store(), session.user()
+    imported, clashed = [], []
+    for case in cases:
+        try:
+            store.create(case, user)
+            imported.append(case.case_id)
+        except DuplicateCaseError:  # added by someone else since the check above
+            clashed.append(case.case_id)
+    text = f"Imported {len(imported)} case(s)"
+    if skipped or clashed:
+        text += f"; not imported: {skipped + len(clashed)}"
+        text += f" (already on the board: {', '.join(clashed)})" if clashed else ""
+    st.session_state[FLASH] = ("success", text + ".")

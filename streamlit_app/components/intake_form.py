@@ -32,10 +32,12 @@ from lms_board.intake import (
     check_form,
     choice_label,
     draft_key,
+    draft_prefix,
     empty_form,
     iso_date,
     live_grade,
     metastasis_key,
+    user_drafts,
 )
 from lms_board.store import DuplicateCaseError, StaleVersionError, StoredCase
 from streamlit_app.components import session
@@ -339,6 +341,34 @@ def conflict_panel() -> None:
 
 def _cell(value: Any) -> str:
     return NOT_RECORDED if value is None else str(value)
+
+
+def _restore(case_id: str | None) -> None:
+    session.set_current(case_id)
+    load_form(case_id)
+
+
+def draft_offers() -> None:
+    """A button for each of this user's other unsaved drafts, e.g. after a reload: the form
+    shows the current case's draft by itself, the others are one click away."""
+    store, user, loaded = session.store(), session.user(), st.session_state.get(EDITING)
+    drafts = [
+        d
+        for d in user_drafts(user, store.list_drafts(draft_prefix(user)))
+        if d.case_id != loaded and (d.case_id is None or store.get(d.case_id) is not None)
+    ]
+    if not drafts:
+        return
+    with st.container(border=True):
+        st.markdown("**Unsaved drafts from earlier**")
+        for d in drafts:
+            st.button(
+                escape_md(d.label),
+                key=f"intake_restore_{d.case_id or 'new'}",
+                on_click=_restore,
+                args=(d.case_id,),
+                icon=":material/restore:",
+            )
 
 
 def discard_draft() -> None:

@@ -296,6 +296,20 @@ class CaseStore:
             data = conn.execute(select(t.drafts.c.payload).where(t.drafts.c.key == key)).scalar()
         return None if data is None else decode_payload(data)
 
+    def list_drafts(self, prefix: str) -> list[tuple[str, datetime]]:
+        """``(key, saved at)`` of every draft whose key starts with ``prefix``, newest first
+        (e.g. ``list_drafts("alice:")`` for all of alice's unsaved forms). The match is exact
+        and case-sensitive on every database (SQLite's LIKE ignores ASCII case)."""
+        d = t.drafts
+        query = (
+            select(d.c.key, d.c.updated_at)
+            .where(d.c.key.startswith(prefix, autoescape=True))
+            .order_by(d.c.updated_at.desc(), d.c.key)
+        )
+        with self._read() as conn:
+            rows = conn.execute(query).all()
+        return [(row.key, row.updated_at) for row in rows if row.key.startswith(prefix)]
+
     def clear_draft(self, key: str) -> None:
         """Forget the draft under ``key`` (nothing happens if there is none)."""
         with self._write() as conn:
