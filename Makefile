@@ -39,11 +39,13 @@ pytest: $(STAMP)
 e2e: $(STAMP)
 	$(BIN)/python -m pytest -q -m e2e tests/e2e
 
+## Speed and memory figures (table + bench/results.json); see docs/quality.md.
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
 
+## Robustness suite at full counts (make test runs it at small counts).
 robust: $(STAMP)
-	$(BIN)/python -m pytest -q tests/robust $(ROBUST_ARGS)
+	LMS_BOARD_ROBUST_SCALE=$${LMS_BOARD_ROBUST_SCALE:-full} $(BIN)/python -m pytest -q -p no:cacheprovider tests/robust $(ROBUST_ARGS)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
