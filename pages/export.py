@@ -1,5 +1,7 @@
 """Export: preview the one-pager of the current case and download it in every format."""
 
+import io
+
 import pypdfium2 as pdfium
 import streamlit as st
 
@@ -70,11 +72,25 @@ with left:
                 width="stretch",
             )
 
+
+def _preview_png() -> bytes:
+    """Page 1 as PNG, kept per session (not st.cache_data) until the case, paper or decision change."""
+    key = (stored.case_id, stored.version, paper, chosen.decided_at if chosen else None)
+    memo = st.session_state.setdefault("export_preview", {})
+    if memo.get("key") != key:
+        document = pdfium.PdfDocument(_pdf())
+        try:
+            image = document[0].render(scale=1.6).to_pil()
+        finally:
+            document.close()
+        buffer = io.BytesIO()
+        image.save(buffer, format="PNG")
+        memo.clear()
+        memo.update(key=key, png=buffer.getvalue())
+    png: bytes = memo["png"]
+    return png
+
+
 with right:
     st.subheader("One-page preview")
-    document = pdfium.PdfDocument(_pdf())
-    try:
-        image = document[0].render(scale=1.6).to_pil()
-    finally:
-        document.close()
-    st.image(image, caption=f"{stored.case_id}: page 1 of 1", width="stretch")
+    st.image(_preview_png(), caption=f"{stored.case_id}: page 1 of 1", width="stretch")

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import shared_case_files
+from conftest import REPO_ROOT, shared_case_files
 from hypothesis import HealthCheck, given, settings
 from pydantic import ValidationError
 from strategies import (
@@ -585,3 +585,24 @@ def test_malformed_payloads_raise_case_error_only(raw: bytes) -> None:
         parse_case_json(raw)
     assert info.value.messages
     assert all(isinstance(m, str) and m for m in info.value.messages)
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        b'{"\xed\xa0\x80schema_version": 1}',  # an encoded surrogate: not UTF-8
+        b'{"\\ud800x": 1}',  # a lone surrogate escape in a key
+        b'{"schema_version": 1, "case_id": "A", "presenter": "\\udfff"}',
+    ],
+)
+def test_surrogates_are_refused_as_not_text(payload: bytes) -> None:
+    with pytest.raises(CaseError) as exc:
+        parse_case_json(payload)
+    assert exc.value.messages[0].startswith("(file): ")
+
+
+def test_surrogate_pair_escape_is_ordinary_text() -> None:
+    data = json.loads((REPO_ROOT / "src/lms_board/demo_cases/DEMO-01.json").read_text())
+    data["presenter"] = "Fellow \\ud83d\\ude00"
+    text = json.dumps(data).replace("\\\\ud83d\\\\ude00", "\\ud83d\\ude00")
+    assert parse_case_json(text.encode()).presenter == "Fellow 😀"

@@ -457,6 +457,9 @@ def parse_case(data: Any) -> Case:
 def parse_case_json(text: str | bytes) -> Case:
     """Decode and validate case JSON, or raise :class:`CaseError`."""
     try:
+        if isinstance(text, bytes):
+            # Strict UTF-8 (json.loads on bytes would let encoded surrogates through).
+            text = text.decode("utf-8-sig")
         data = json.loads(text, parse_constant=_reject_constant)
     except UnicodeDecodeError as exc:
         raise CaseError([f"(file): not UTF-8 text ({exc.reason})"]) from None
@@ -464,7 +467,21 @@ def parse_case_json(text: str | bytes) -> Case:
         raise CaseError([f"(file): not valid JSON ({exc})"]) from None
     except RecursionError:
         raise CaseError(["(file): JSON nested too deeply"]) from None
+    if "\\u" in text and _has_lone_surrogate(data):
+        raise CaseError(
+            ["(file): holds a lone UTF-16 surrogate escape (\\ud800–\\udfff): not text"]
+        )
     return parse_case(data)
+
+
+def _has_lone_surrogate(data: Any) -> bool:
+    try:
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    except (RecursionError, ValueError):
+        return False
+    return False
 
 
 def _reject_constant(name: str) -> Any:

@@ -1,0 +1,1 @@
+"""Performance figures of LMS Board (``make bench`` runs ``python -m bench.run``)."""
