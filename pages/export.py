@@ -80,11 +80,11 @@ def _preview_png() -> bytes:
     if memo.get("key") != key:
         document = pdfium.PdfDocument(_pdf())
         try:
-            image = document[0].render(scale=1.6).to_pil()
+            image = document[0].render(scale=1.4).to_pil()
         finally:
             document.close()
         buffer = io.BytesIO()
-        image.save(buffer, format="PNG")
+        image.save(buffer, format="PNG", compress_level=1)
         memo.clear()
         memo.update(key=key, png=buffer.getvalue())
     png: bytes = memo["png"]
