@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
-from lms_board.case import Case, CaseError, parse_case
+from lms_board.case import Case
 from lms_board.interchange.result import ImportResult
 
 ColumnKind = Literal["text", "int", "float", "value", "bool", "list", "ihc", "metastases"]
@@ -332,7 +332,7 @@ def read_csv_cases(data: str | bytes, source: str = "upload.csv") -> ImportResul
         if duplicates:
             result.add_error(source, "row 1", "column(s) given twice: " + ", ".join(duplicates))
         return result
-    seen: dict[str, int] = {}
+    seen: dict[str, str] = {}
     for number, cells in enumerate(rows[1:], start=2):
         where = f"row {number}"
         if not any(cell.strip() for cell in cells):
@@ -343,28 +343,5 @@ def read_csv_cases(data: str | bytes, source: str = "upload.csv") -> ImportResul
             )
             continue
         case_data, problems = row_to_case_dict(header, cells)
-        try:
-            case = parse_case(case_data)
-        except CaseError as exc:
-            problems.extend(m for m in exc.messages if not _repeats(m, problems))
-            for message in problems:
-                result.add_error(source, where, message)
-            continue
-        if problems:
-            for message in problems:
-                result.add_error(source, where, message)
-            continue
-        if case.case_id in seen:
-            result.add_error(
-                source, where, f"case_id: {case.case_id!r} already in row {seen[case.case_id]}"
-            )
-            continue
-        seen[case.case_id] = number
-        result.add_case(case, f"{source} {where}")
+        result.add_parsed(case_data, problems, source=source, where=where, seen=seen)
     return result
-
-
-def _repeats(message: str, problems: list[str]) -> bool:
-    """A model error on a field whose cell already failed to read says nothing new."""
-    field = message.split(":", 1)[0]
-    return any(p.split(":", 1)[0] == field for p in problems)

@@ -25,7 +25,7 @@ from fhir.resources.R4B.observation import Observation
 from fhir.resources.R4B.patient import Patient
 from pydantic import ValidationError
 
-from lms_board.case import Case, CaseError, MetastasisSite, parse_case
+from lms_board.case import Case, MetastasisSite
 from lms_board.interchange.result import ImportResult
 
 #: The case fields a FHIR export carries and an import restores.
@@ -328,7 +328,7 @@ def read_fhir_bundle(data: Any, source: str = "upload.json") -> ImportResult:
             f"no case in the bundle (no Condition with an identifier of {CASE_ID_SYSTEM})",
         )
         return result
-    seen: dict[str, int] = {}
+    seen: dict[str, str] = {}
     for number, primary in primaries:
         where = f"entry {number}"
         case_id = next(
@@ -338,21 +338,7 @@ def read_fhir_bundle(data: Any, source: str = "upload.json") -> ImportResult:
         case_data, problems = _case_from_resources(
             case_id, primary, patients.get(subject), by_subject.get(subject, [])
         )
-        try:
-            case = parse_case(case_data)
-        except CaseError as exc:
-            problems.extend(exc.messages)
-        if problems:
-            for message in problems:
-                result.add_error(source, where, message)
-            continue
-        if case.case_id in seen:
-            result.add_error(
-                source, where, f"case_id: {case.case_id!r} already in entry {seen[case.case_id]}"
-            )
-            continue
-        seen[case.case_id] = number
-        result.add_case(case, f"{source} {where}")
+        result.add_parsed(case_data, problems, source=source, where=where, seen=seen)
     return result
 
 

@@ -7,8 +7,9 @@ imports the good ones and lists the rest.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from lms_board.case import Case
+from lms_board.case import Case, CaseError, parse_case
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +54,37 @@ class ImportResult:
 
     def add_error(self, source: str, where: str, message: str) -> None:
         self.errors.append(ImportIssue(source, where, message))
+
+    def add_parsed(
+        self,
+        case_data: dict[str, Any],
+        problems: list[str],
+        *,
+        source: str,
+        where: str,
+        seen: dict[str, str],
+    ) -> None:
+        """Validate one row or entry read from a file: keep the case, or record every problem
+        at ``where`` (``row 3``). ``problems`` are what reading the cells found already; a model
+        error on a field already named there says nothing new. A case id given twice in one
+        file is refused naming the place it was first seen (``seen``: id -> place)."""
+        problems = list(problems)
+        try:
+            case = parse_case(case_data)
+        except CaseError as exc:
+            named = {p.split(":", 1)[0] for p in problems}
+            problems += [m for m in exc.messages if m.split(":", 1)[0] not in named]
+        if problems:
+            for message in problems:
+                self.add_error(source, where, message)
+            return
+        if case.case_id in seen:
+            self.add_error(
+                source, where, f"case_id: {case.case_id!r} already in {seen[case.case_id]}"
+            )
+            return
+        seen[case.case_id] = where
+        self.add_case(case, f"{source} {where}")
 
     def extend(self, other: ImportResult) -> None:
         """Add another file's result, refusing case ids seen earlier in this import."""
