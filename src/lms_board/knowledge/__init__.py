@@ -9,7 +9,6 @@ carries; ``knowledge_reviewed_date`` is the date shown in the app's About box.
 from __future__ import annotations
 
 import functools
-import os
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
@@ -23,6 +22,7 @@ from lms_board.knowledge.loader import (
     load_knowledge,
     ordered_unique,
 )
+from lms_board.paths import data_dir
 
 __all__ = [
     "OVERLAY_NAME",
@@ -42,11 +42,6 @@ __all__ = [
 
 #: File name of the trial-status overlay under ``$LMS_BOARD_DATA``.
 OVERLAY_NAME = "trial_status.json"
-
-
-def data_dir() -> Path:
-    """``$LMS_BOARD_DATA`` (default ``./data``), where the app keeps its writable data."""
-    return Path(os.environ.get("LMS_BOARD_DATA", "").strip() or "data")
 
 
 def default_overlay_path() -> Path:

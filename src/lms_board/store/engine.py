@@ -21,8 +21,9 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.pool import StaticPool
 
+from lms_board.paths import data_dir
+
 SQLITE_FILE_NAME = "lms_board.sqlite3"
-DEFAULT_DATA_DIR = "./data"
 BUSY_TIMEOUT_SECONDS = 10.0
 #: Execution option naming how a SQLite transaction begins (``DEFERRED`` or ``IMMEDIATE``).
 BEGIN_OPTION = "lms_board_begin"
@@ -39,8 +40,7 @@ def database_url(env: Mapping[str, str] | None = None) -> str:
     url = env.get("DATABASE_URL", "").strip()
     if url:
         return normalise_url(url)
-    data_dir = Path(env.get("LMS_BOARD_DATA", "").strip() or DEFAULT_DATA_DIR)
-    return f"sqlite:///{(data_dir / SQLITE_FILE_NAME).resolve()}"
+    return f"sqlite:///{(data_dir(env) / SQLITE_FILE_NAME).resolve()}"
 
 
 def normalise_url(url: str) -> str:
