@@ -419,7 +419,8 @@ class Invalid(NamedTuple):
     field: str
 
 
-_REQUIRED = (
+#: Every field a case must have (case format v1).
+REQUIRED_FIELDS = (
     "schema_version",
     "case_id",
     "patient",
@@ -556,7 +557,7 @@ def invalid_case_dicts(draw: st.DrawFn) -> Invalid:
         )
         return Invalid(value, "")
     if kind == "missing":
-        path = draw(st.sampled_from(_REQUIRED))
+        path = draw(st.sampled_from(REQUIRED_FIELDS))
         return Invalid(changed(base, {path: DELETE}), path)
     if kind == "unknown_key":
         parent = draw(st.sampled_from(["", "patient", "tumor", "pathology", "workup", "extent"]))

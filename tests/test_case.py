@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from pydantic import ValidationError
 from strategies import (
     DELETE,
+    REQUIRED_FIELDS,
     Invalid,
     changed,
     invalid_case_dicts,
@@ -336,21 +337,7 @@ def test_optional_list_or_object_may_be_null(path: str) -> None:
     parse_case(changed(BASE, {path: None}))
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        "schema_version",
-        "case_id",
-        "patient",
-        "tumor",
-        "pathology",
-        "extent",
-        "patient.age",
-        "patient.sex",
-        "tumor.site",
-        "extent.metastases[0].site",
-    ],
-)
+@pytest.mark.parametrize("path", [*REQUIRED_FIELDS, "extent.metastases[0].site"])
 def test_required_field_missing_is_named(path: str) -> None:
     messages = errors(changed(BASE, {path: DELETE}))
     assert names(messages, path), messages
