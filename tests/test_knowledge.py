@@ -9,13 +9,21 @@ import shutil
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 import yaml
 from conftest import SHARED_DIR, require_shared
 
-from lms_board.assessment import EvidenceRef, ImagingItem, ImagingPlan, Option, Reason
+from lms_board.assessment import (
+    NO_BENEFIT_STRENGTHS,
+    EvidenceRef,
+    ImagingItem,
+    ImagingPlan,
+    Option,
+    Reason,
+    Strength,
+)
 from lms_board.knowledge import (
     PACKAGE_DIR,
     KnowledgeError,
@@ -66,7 +74,6 @@ def test_yaml_files_ship_as_package_data(repo_root: Path) -> None:
 def test_every_option_trial_and_imaging_item_cites_existing_evidence() -> None:
     cited = [
         *((o.id, o.evidence) for o in KB.options),
-        *((t.nct, t.evidence) for t in KB.trials),
         *((i.id, i.evidence) for i in KB.imaging),
         *((s.id, s.evidence) for s in KB.schedules.values()),
         *((s.id, s.evidence) for s in KB.surveillance_imaging),
@@ -75,6 +82,11 @@ def test_every_option_trial_and_imaging_item_cites_existing_evidence() -> None:
         assert ids, rid
         for e in ids:
             assert e in KB.evidence, f"{rid} cites unknown {e}"
+    # A trial's source is its registry record; its evidence lists publications, if any.
+    for t in KB.trials:
+        assert t.registry_url == f"https://clinicaltrials.gov/study/{t.nct}"
+        for e in t.evidence:
+            assert e in KB.evidence, f"{t.nct} cites unknown {e}"
 
 
 def test_every_evidence_entry_has_a_pmid_doi_or_url() -> None:
@@ -84,14 +96,9 @@ def test_every_evidence_entry_has_a_pmid_doi_or_url() -> None:
 
 def test_every_option_shows_its_strength_and_weak_evidence_says_so() -> None:
     for o in KB.options:
-        assert o.strength in {
-            "phase 3 randomised",
-            "phase 2",
-            "retrospective",
-            "guideline",
-            "expert consensus",
-        }
-        if o.strength in ("phase 2", "retrospective") and not o.not_recommended:
+        assert o.strength in get_args(Strength)
+        weak = ("phase 2", "retrospective", *NO_BENEFIT_STRENGTHS)
+        if o.strength in weak and not o.not_recommended:
             assert o.caveats, f"{o.id}: weak evidence needs a caveat saying so"
 
 
@@ -111,11 +118,11 @@ def test_drug_aliases_are_unambiguous() -> None:
 
 
 def test_evidence_refs_resolves_ids_and_rejects_unknown_ones() -> None:
-    refs = evidence_refs(["lms04-2022", "seed-radiology-lms", "lms04-2022"])
-    assert list(refs) == ["lms04-2022", "seed-radiology-lms"]
+    refs = evidence_refs(["lms04-2022", "trabectedin-label", "lms04-2022"])
+    assert list(refs) == ["lms04-2022", "trabectedin-label"]
     assert isinstance(refs["lms04-2022"], EvidenceRef)
     assert refs["lms04-2022"].link == "https://pubmed.ncbi.nlm.nih.gov/35835135/"
-    assert refs["seed-radiology-lms"].link == KB.evidence["seed-radiology-lms"].url
+    assert refs["trabectedin-label"].link == KB.evidence["trabectedin-label"].url
     with pytest.raises(KeyError, match="no-such-study"):
         evidence_refs(["lms04-2022", "no-such-study"])
 
@@ -251,7 +258,7 @@ BROKEN = [
     ("imaging.yaml", "pitfall-grade", _set("section", "footnote"), "section"),
     ("options.yaml", "trabectedin", lambda r: r["applies"].__setitem__("sites", ["leg"]), "sites"),
     # other integrity rules
-    ("evidence.yaml", "nccn-sts", _drop("url"), "pmid, doi or url"),
+    ("evidence.yaml", "trabectedin-label", _drop("url"), "pmid, doi or url"),
     ("options.yaml", "doxorubicin", _set("drugs", ["adriamycin"]), "unknown drug"),
     ("options.yaml", "doxorubicin", _set("anthracycline", False), "anthracycline"),
 ]

@@ -28,11 +28,11 @@ LVEF_LIMIT_PERCENT = 50
 
 # Evidence ids (knowledge/evidence.yaml) behind the rules; tested to resolve.
 EV_OLIGO = ["oligomet-lung-eortc-1996"]
-EV_GUIDELINE = ["nccn-sts"]
-EV_BIOPSY = ["biopsy-technique"]
+EV_GUIDELINE = ["esmo-sts-2018", "nccn-sts"]
+EV_BIOPSY = ["seom-sts-2021", "esmo-sts-2018"]
 EV_BIOPSY_RPS = ["biopsy-rps-cnb-2019"]
 EV_RPS = ["tarpswg-2015"]
-EV_IMAGING = ["seed-radiology-lms"]
+EV_IMAGING = ["esmo-sts-2018", "seom-sts-2021"]
 
 #: Gaps whose closure could move the case between resectable and advanced.
 CATEGORY_GAPS = frozenset(

@@ -40,7 +40,6 @@ from lms_board.knowledge.schema import OptionRecord, TrialRecord
 
 ANTHRACYCLINE_FLAG = "anthracycline_limit"
 POOR_PERFORMANCE_ECOG = 3
-CTGOV_STUDY_URL = "https://clinicaltrials.gov/study/{nct}"
 #: Statuses under which a trial may take patients, most open first.
 OPEN_STATUS_ORDER = (
     "RECRUITING",
@@ -244,7 +243,7 @@ def _to_trial(
         why=why,
         to_check=to_check,
         evidence=list(trial.evidence),
-        url=CTGOV_STUDY_URL.format(nct=trial.nct),
+        url=trial.registry_url,
     )
 
 

@@ -3,7 +3,8 @@
 Files in a knowledge directory: ``evidence.yaml``, ``drugs.yaml``, ``options.yaml``,
 ``trials.yaml`` (lists of records) and ``imaging.yaml`` (``items``, ``surveillance``,
 ``surveillance_imaging``). Cross-checks: every evidence id cited resolves, every drug of an
-option is in the drug list, an option's ``anthracycline`` matches its drugs.
+option or of a trial arm is in the drug list, an option's ``anthracycline`` matches its drugs,
+and a trial's ``anthracycline_arm`` is derived from its arms.
 An optional trial-status overlay (written by ``lms-board trials refresh``) updates the
 curated trials' status and as-of date without touching the packaged files.
 """
@@ -162,6 +163,25 @@ def _check_option(o: OptionRecord, drugs: Mapping[str, DrugRecord]) -> None:
         raise KnowledgeError(f"options.yaml: record '{o.id}': a combination needs ≥ 2 drugs")
 
 
+def _with_arm_flags(t: TrialRecord, drugs: Mapping[str, DrugRecord]) -> TrialRecord:
+    """Check every arm's drugs against ``drugs.yaml`` and derive ``anthracycline_arm``."""
+    unknown = [d for d in t.arm_drugs if d not in drugs]
+    if unknown:
+        raise KnowledgeError(
+            f"trials.yaml: record '{t.nct}': unknown arm drug(s) {', '.join(unknown)} "
+            "(not in drugs.yaml)"
+        )
+    derived = any(drugs[d].anthracycline for d in t.arm_drugs)
+    if t.anthracycline_arm and not derived:
+        raise KnowledgeError(
+            f"trials.yaml: record '{t.nct}': anthracycline_arm is true but no arm has an "
+            "anthracycline"
+        )
+    return (
+        t if t.anthracycline_arm == derived else t.model_copy(update={"anthracycline_arm": derived})
+    )
+
+
 def load_knowledge(directory: Path | None = None, overlay: Path | None = None) -> Knowledge:
     """Load and validate a knowledge directory (default: the packaged one)."""
     base = directory or PACKAGE_DIR
@@ -174,7 +194,10 @@ def load_knowledge(directory: Path | None = None, overlay: Path | None = None) -
         _check_evidence("options.yaml", o.id, o.evidence, ev)
         _check_conditions("options.yaml", o.id, o.applies)
         _check_option(o, drug_map)
-    trials = _records("trials.yaml", _read_yaml(base / "trials.yaml"), TrialRecord, "nct")
+    trials = tuple(
+        _with_arm_flags(t, drug_map)
+        for t in _records("trials.yaml", _read_yaml(base / "trials.yaml"), TrialRecord, "nct")
+    )
     for t in trials:
         _check_evidence("trials.yaml", t.nct, t.evidence, ev)
         _check_conditions("trials.yaml", t.nct, t.applies)

@@ -10,7 +10,15 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from lms_board.assessment import Category, ImagingModality, ImagingRegion, Intent, Modality, Subtype
+from lms_board.assessment import (
+    Category,
+    ImagingModality,
+    ImagingRegion,
+    Intent,
+    Modality,
+    Strength,
+    Subtype,
+)
 from lms_board.case import Margin, Presentation, Resectability, Site, UterineExtension
 
 RecordId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,60}$")]
@@ -19,8 +27,14 @@ Pmid = Annotated[str, StringConstraints(pattern=r"^[1-9][0-9]{5,8}$")]
 Doi = Annotated[str, StringConstraints(pattern=r"^10\.[0-9]{4,9}/\S+$")]
 Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]
 Nct = Annotated[str, StringConstraints(pattern=r"^NCT[0-9]{8}$")]
+DrugName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z-]{2,40}$")]
 
-#: What kind of source an evidence entry is (shown next to every option).
+#: A trial's registry page: its ClinicalTrials.gov record.
+CTGOV_STUDY_URL = "https://clinicaltrials.gov/study/{nct}"
+
+#: What kind of source an evidence entry is (shown next to every option). There is no kind
+#: for secondary summaries (AI-generated pages, charities, aggregators, news): they are not
+#: evidence. ``Strength`` (in :mod:`lms_board.assessment`) is re-exported here.
 EvidenceKind = Literal[
     "guideline",
     "consensus",
@@ -32,11 +46,7 @@ EvidenceKind = Literal[
     "review",
     "congress report",
     "trial registration",
-    "secondary summary",
-]
-#: The strength of the evidence behind an option (``assessment.md``).
-Strength = Literal[
-    "phase 3 randomised", "phase 2", "retrospective", "guideline", "expert consensus"
+    "regulatory label",
 ]
 #: ClinicalTrials.gov API v2 ``overallStatus`` values, plus ``UNKNOWN`` (not verified).
 TrialStatus = Literal[
@@ -89,7 +99,7 @@ class EvidenceRecord(_Record):
 class DrugRecord(_Record):
     """A drug by its generic name, with the other names a regimen text may use."""
 
-    name: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z-]{2,40}$")]
+    name: DrugName
     aliases: list[Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9 -]{1,40}$")]] = []
     anthracycline: bool
     reviewed: date
@@ -145,8 +155,22 @@ class OptionRecord(_Record):
     reviewed: date
 
 
+class TrialArm(_Record):
+    """One arm of a trial: its drugs (names from ``drugs.yaml``; none for surgery alone,
+    radiotherapy or surveillance) and whether it is a control or comparator arm."""
+
+    name: Text
+    drugs: list[DrugName] = []
+    control: bool = False
+
+
 class TrialRecord(_Record):
-    """A curated trial example; statuses age, so each carries its as-of date and source."""
+    """A curated trial example; statuses age, so each carries its as-of date and source.
+
+    Its source is its ClinicalTrials.gov record (:attr:`registry_url`); ``evidence`` lists its
+    verified publications, if any. ``arms`` names every arm's drugs, control arms included;
+    ``anthracycline_arm`` is derived from them by the loader.
+    """
 
     nct: Nct
     name: Text
@@ -156,6 +180,7 @@ class TrialRecord(_Record):
     intervention: Text
     applies: Conditions
     interventional: bool = True
+    arms: list[TrialArm] = Field(min_length=1)
     anthracycline_arm: bool = False
     status: TrialStatus
     status_text: Text
@@ -164,8 +189,17 @@ class TrialRecord(_Record):
     landmark: bool
     why: Text
     to_check: list[Text] = []
-    evidence: list[RecordId] = Field(min_length=1)
+    evidence: list[RecordId] = []
     reviewed: date
+
+    @property
+    def registry_url(self) -> str:
+        return CTGOV_STUDY_URL.format(nct=self.nct)
+
+    @property
+    def arm_drugs(self) -> tuple[str, ...]:
+        """Every drug of every arm (control arms included), first-seen order."""
+        return tuple(dict.fromkeys(d for arm in self.arms for d in arm.drugs))
 
 
 class ImagingRecord(_Record):
