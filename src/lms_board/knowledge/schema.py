@@ -5,6 +5,7 @@ imaging item, surveillance schedule). Unknown keys, unknown enum values and a mi
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated, Literal
 
@@ -31,6 +32,55 @@ DrugName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z-]{2,40}$")]
 
 #: A trial's registry page: its ClinicalTrials.gov record.
 CTGOV_STUDY_URL = "https://clinicaltrials.gov/study/{nct}"
+#: Sites that are never a source: AI-generated answers, charities, trial aggregators and
+#: mirrors, news and press, hospital trial listings and ethics-committee summaries. A
+#: registrable domain here also bans its subdomains.
+BANNED_SOURCE_DOMAINS = frozenset(
+    {
+        "droracle.ai",
+        "kicksarcoma.org.au",
+        "meddatax.com",
+        "crick.ai",
+        "centerwatch.com",
+        "acemap.info",
+        "ichgcp.net",
+        "clinconnect.io",
+        "medpath.com",
+        "trialx.com",
+        "clinicaltrialexchange.com",
+        "inclinicaltrials.com",
+        "onclive.com",
+        "ascopost.com",
+        "cancernetwork.com",
+        "targetedonc.com",
+        "cancertherapyadvisor.com",
+        "cancer.fr",
+        "hra.nhs.uk",
+        "clevelandclinic.org",
+        "trialstoday.org",
+        "1stoncology.com",
+        "tarpswg.org",
+        "istitutotumori.mi.it",
+        "mskcc.org",
+        "cancerresearchuk.org",
+    }
+)
+
+
+def url_host(url: str) -> str:
+    """The lower-case host of an http(s) URL (``""`` if there is none)."""
+    rest = url.split("://", 1)[-1]
+    return rest.split("/", 1)[0].split("?", 1)[0].split(":", 1)[0].lower()
+
+
+def banned_domain(url: str) -> str | None:
+    """The banned domain ``url`` is on, if any."""
+    host = url_host(url)
+    for domain in BANNED_SOURCE_DOMAINS:
+        if host == domain or host.endswith("." + domain):
+            return domain
+    return None
+
 
 #: What kind of source an evidence entry is (shown next to every option). There is no kind
 #: for secondary summaries (AI-generated pages, charities, aggregators, news): they are not
@@ -93,6 +143,16 @@ class EvidenceRecord(_Record):
     def _has_identifier(self) -> EvidenceRecord:
         if not (self.pmid or self.doi or self.url):
             raise ValueError("needs a pmid, doi or url")
+        return self
+
+    @model_validator(mode="after")
+    def _primary_source(self) -> EvidenceRecord:
+        if self.url and (domain := banned_domain(self.url)):
+            raise ValueError(f"url is on {domain}, which is not a primary source")
+        if self.kind == "trial registration" and not (
+            self.url and re.fullmatch(r"https://clinicaltrials\.gov/study/NCT[0-9]{8}", self.url)
+        ):
+            raise ValueError("a trial registration links to https://clinicaltrials.gov/study/NCT…")
         return self
 
 
