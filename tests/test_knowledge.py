@@ -261,7 +261,34 @@ BROKEN = [
     ("evidence.yaml", "trabectedin-label", _drop("url"), "pmid, doi or url"),
     ("options.yaml", "doxorubicin", _set("drugs", ["adriamycin"]), "unknown drug"),
     ("options.yaml", "doxorubicin", _set("anthracycline", False), "anthracycline"),
+    (
+        "trials.yaml",
+        "NCT04383119",
+        lambda r: r["arms"][0]["drugs"].append("gemzar"),
+        "unknown arm drug",
+    ),
+    ("trials.yaml", "NCT05269355", _set("anthracycline_arm", True), "anthracycline_arm"),
+    ("trials.yaml", "NCT01343277", _set("arms", []), "arms"),
+    ("evidence.yaml", "strass-2020", _set("url", "https://www.onclive.com/view/x"), "onclive.com"),
 ]
+
+
+def test_trial_arms_name_every_drug_control_arms_included() -> None:
+    a092104 = KB.trial("NCT05432791")
+    control = [arm for arm in a092104.arms if arm.control]
+    assert control and {"trabectedin", "pazopanib"} <= set(control[0].drugs)
+    assert {"trabectedin", "pazopanib", "olaparib", "temozolomide"} == set(a092104.arm_drugs)
+    names = {d.name for d in KB.drugs}
+    for t in KB.trials:
+        assert t.arms, t.nct
+        assert set(t.arm_drugs) <= names, t.nct
+
+
+def test_anthracycline_arm_is_derived_from_the_arms() -> None:
+    for t in KB.trials:
+        assert t.anthracycline_arm == any(KB.drug(d).anthracycline for d in t.arm_drugs), t.nct
+    assert KB.trial("NCT02997358").anthracycline_arm  # LMS-04: doxorubicin in both arms
+    assert not KB.trial("NCT04383119").anthracycline_arm  # trabectedin vs gemcitabine
 
 
 @pytest.mark.parametrize(("file", "record_id", "edit", "words"), BROKEN)
