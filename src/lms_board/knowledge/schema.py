@@ -61,7 +61,6 @@ BANNED_SOURCE_DOMAINS = frozenset(
         "1stoncology.com",
         "tarpswg.org",
         "istitutotumori.mi.it",
-        "mskcc.org",
         "cancerresearchuk.org",
     }
 )
@@ -137,6 +136,9 @@ class EvidenceRecord(_Record):
     key_numbers: str = ""
     take_away: Text
     notes: str = ""
+    #: Pages where the identifiers were seen next to the title (PubMed, PMC, publisher,
+    #: regulator) when they are not in ``shared/evidence``.
+    verified_at: list[Url] = []
     reviewed: date
 
     @model_validator(mode="after")
