@@ -557,13 +557,14 @@ def test_store_init_loads_demo_cases_then_leaves_the_store_alone(
 @pytest.mark.parametrize(
     ("st_user", "env", "expected"),
     [
+        # The identity provider's subject, never a name or an e-mail the user can change.
         (
-            {"is_logged_in": True, "email": "dr.a@hospital.example", "name": "Dr A"},
+            {"is_logged_in": True, "sub": "1234", "email": "dr.a@hospital.example", "name": "A"},
             {},
-            "dr.a@hospital.example",
+            "1234",
         ),
-        ({"is_logged_in": True, "name": "Dr A"}, {}, "Dr A"),
         ({"is_logged_in": True, "sub": "1234"}, {}, "1234"),
+        ({"is_logged_in": True, "name": "Dr A"}, {"LMS_BOARD_USER": "x"}, "local:x"),
         ({"is_logged_in": False}, {"LMS_BOARD_USER": "board-pc"}, "local:board-pc"),
         ({}, {"LMS_BOARD_USER": "board-pc"}, "local:board-pc"),
         (None, {"LMS_BOARD_USER": "  bob\n\x00 "}, "local:bob"),

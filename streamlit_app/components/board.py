@@ -11,7 +11,13 @@ from lms_board.case import Case, CaseError
 from lms_board.demo import demo_cases
 from lms_board.intake import duplicate_case
 from lms_board.interchange import ImportIssue, ImportResult, read_upload
-from lms_board.store import STATUSES, DuplicateCaseError, StoredCase
+from lms_board.store import (
+    RETENTION_DAYS,
+    STATUSES,
+    DuplicateCaseError,
+    StoredCase,
+    StoreError,
+)
 from lms_board.tables import board_table
 from streamlit_app.components import nav, session
 from streamlit_app.components.text import escape_md
@@ -77,11 +83,28 @@ def _picked() -> None:
     session.set_current(st.session_state["board_pick"])
 
 
+def _delete(case_id: str, version: int, incarnation: str) -> None:
+    """Delete button callback, bound to the case and version its confirmation was shown for."""
+    try:
+        session.store().delete(case_id, session.user(), version, incarnation=incarnation)
+    except StoreError as exc:  # gone, changed or replaced since the confirmation
+        st.session_state[FLASH] = ("error", str(exc))
+        return
+    if session.current_case_id() == case_id:
+        session.set_current(None)
+    st.session_state[FLASH] = (
+        "success",
+        f"Deleted {case_id} (version {version}). A coordinator can restore it from "
+        f"Deleted cases for {RETENTION_DAYS} days.",
+    )
+
+
 def actions(cases: list[StoredCase]) -> StoredCase:
     """Open, duplicate, delete and set the status of one case; returns the selected case."""
     ids = [s.case_id for s in cases]
     current = session.current_case_id()
     st.session_state["board_pick"] = current if current in ids else ids[0]
+    editor = session.can_edit()
     row = st.container(horizontal=True, vertical_alignment="bottom", gap="small")
     picked = row.selectbox(
         "Selected case",
@@ -91,7 +114,7 @@ def actions(cases: list[StoredCase]) -> StoredCase:
         on_change=_picked,
     )
     stored = next(s for s in cases if s.case_id == picked)
-    if row.button("Edit", key="board_open_intake", on_click=_open, args=(picked,)):
+    if editor and row.button("Edit", key="board_open_intake", on_click=_open, args=(picked,)):
         st.switch_page(nav.INTAKE)
     if row.button("Assessment", key="board_open", on_click=_open, args=(picked,)):
         st.switch_page(nav.ASSESSMENT)
@@ -102,17 +125,28 @@ def actions(cases: list[StoredCase]) -> StoredCase:
         key=f"board_status_{picked}",
         on_change=_set_status,
         args=(picked,),
+        disabled=not editor,
     )
+    if not editor:
+        return stored
     with row.popover("Copy or delete"):
         new_id = st.text_input("New case id", value=f"{picked}-copy", key="board_dup_id")
         if st.button("Duplicate", key="board_duplicate"):
             _duplicate(stored, new_id)
         st.divider()
-        sure = st.checkbox(f"Yes, delete {picked}", key="board_delete_sure")
-        if st.button("Delete", key="board_delete", disabled=not sure, type="primary"):
-            session.store().delete(picked, session.user())
-            st.session_state[FLASH] = ("success", f"Deleted {picked}.")
-            st.rerun()
+        # Bound to this case and version: another case, or this one changed, needs a new tick.
+        bound = f"{picked}_{stored.version}"
+        sure = st.checkbox(
+            f"Yes, delete {picked} (version {stored.version})", key=f"board_delete_sure_{bound}"
+        )
+        st.button(
+            "Delete",
+            key=f"board_delete_{bound}",
+            disabled=not sure,
+            type="primary",
+            on_click=_delete,
+            args=(picked, stored.version, stored.incarnation),
+        )
     return stored
 
 

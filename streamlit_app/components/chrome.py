@@ -37,7 +37,12 @@ def sidebar() -> None:
             on_change=_picked,
         )
         with st.expander("About"):
+            access = session.access()
             st.text(f"LMS Board {__version__}")
             st.text(f"Knowledge base reviewed {knowledge_reviewed_date().isoformat()}")
-            st.text(f"Working as {session.user()}")
+            if access.signed_in:
+                st.text(f"Signed in as {access.display} ({access.user}), {access.role}")
+                st.button("Sign out", key="app_logout", on_click=st.logout)
+            else:
+                st.text(f"Working as {access.user}")
             st.caption(DISCLAIMER)

@@ -51,7 +51,7 @@ from lms_board.store.records import (
 _ACTION = re.compile(r"[A-Za-z][A-Za-z0-9_.-]{0,39}")
 
 #: Audit actions the store itself writes; callers add their own (e.g. ``export``).
-CREATE, UPDATE, STATUS_CHANGE, DELETE, DECISION, DEMO_LOAD, RESTORE, PURGE = (
+CREATE, UPDATE, STATUS_CHANGE, DELETE, DECISION, DEMO_LOAD, RESTORE, PURGE, IMPORT = (
     "create",
     "update",
     "status_change",
@@ -60,6 +60,7 @@ CREATE, UPDATE, STATUS_CHANGE, DELETE, DECISION, DEMO_LOAD, RESTORE, PURGE = (
     "demo_load",
     "restore",
     "purge",
+    "import",
 )
 #: Key of the PostgreSQL advisory lock every write transaction takes first: writes (and so
 #: the audit hash chain) go one at a time, as they do on SQLite.
@@ -153,9 +154,13 @@ class CaseStore:
         with self._read() as conn:
             return _get(conn, case_id)
 
-    def create(self, case: Case, user: str, status: str = "draft") -> StoredCase:
+    def create(
+        self, case: Case, user: str, status: str = "draft", *, origin: str | None = None
+    ) -> StoredCase:
         """Store a new case as version 1; :class:`DuplicateCaseError` if its id is taken (by a
-        case on the board, or by a deleted case not purged yet: :class:`DeletedCaseIdError`)."""
+        case on the board, or by a deleted case not purged yet: :class:`DeletedCaseIdError`).
+        ``origin`` (e.g. ``cases.csv row 3``) adds an ``import`` audit row in the same
+        transaction."""
         actor = _actor(user)
         checked = check_status(status)
         try:
@@ -165,7 +170,10 @@ class CaseStore:
                     raise DeletedCaseIdError(case.case_id, row.deleted_by, row.deleted_at)
                 if row is not None:
                     raise DuplicateCaseError(case.case_id)
-                stored = _insert_case(conn, case, actor, checked, _now(), detail="version 1")
+                now = _now()
+                stored = _insert_case(conn, case, actor, checked, now, detail="version 1")
+                if origin is not None:
+                    _audit(conn, now, actor, IMPORT, case.case_id, f"from {origin}")
         except IntegrityError:
             # Another writer created the same id between our check and our insert.
             raise DuplicateCaseError(case.case_id) from None
@@ -499,8 +507,7 @@ class CaseStore:
     ) -> None:
         """Append an event to the audit log, e.g. ``log_event(user, "export", "LMS-001", "pdf")``."""
         actor = _actor(user)
-        if not isinstance(action, str) or not _ACTION.fullmatch(action):
-            raise ValueError("action must be a short word, e.g. 'export' (letters, digits, _ . -)")
+        _check_action(action)
         with self._write() as conn:
             _audit(conn, _now(), actor, action, case_id, detail)
 
@@ -521,6 +528,27 @@ class CaseStore:
                     row.row_hash,
                 )
                 for row in conn.execute(query)
+            )
+
+    def log_events(self, user: str, action: str, events: list[tuple[str | None, str]]) -> None:
+        """Several ``(case_id, detail)`` events of one action, in one transaction: all are
+        logged or none (e.g. one ``export`` row per case of a sheet)."""
+        actor = _actor(user)
+        _check_action(action)
+        now = _now()
+        with self._write() as conn:
+            append_audit_rows(
+                conn,
+                [
+                    {
+                        "at": now,
+                        "username": actor,
+                        "action": action,
+                        "case_id": case_id,
+                        "detail": str(detail).replace("\x00", "\ufffd"),
+                    }
+                    for case_id, detail in events
+                ],
             )
 
     def audit_log(self, case_id: str | None = None) -> list[AuditEntry]:
@@ -677,6 +705,11 @@ def append_audit_rows(conn: Connection, rows: list[dict[str, Any]]) -> None:
     a = t.audit_log
     prev = conn.execute(select(a.c.row_hash).order_by(a.c.id.desc()).limit(1)).scalar()
     conn.execute(insert(a), chained(prev or GENESIS, rows))
+
+
+def _check_action(action: str) -> None:
+    if not isinstance(action, str) or not _ACTION.fullmatch(action):
+        raise ValueError("action must be a short word, e.g. 'export' (letters, digits, _ . -)")
 
 
 def _check_key(key: str) -> None:

@@ -5,6 +5,7 @@
 - ``cases.deleted_at`` / ``deleted_by``: soft delete (recoverable for 30 days, then purged).
 - ``audit_log.prev_hash`` / ``row_hash``: every row's hash covers its content and the previous
   row's hash; existing rows are chained here, in id order.
+- drafts of a new case move from ``<user>:new`` to ``<user>:*new`` (a case may be called new).
 
 The append-only triggers are dropped while existing audit rows get their hashes, then put back.
 SQLite cannot add a NOT NULL column without a default: the new columns get ``''`` as default
@@ -68,6 +69,16 @@ def upgrade() -> None:
     for (case_id,) in bind.execute(sa.select(cases.c.id)).all():
         bind.execute(
             sa.update(cases).where(cases.c.id == case_id).values(incarnation=uuid.uuid4().hex)
+        )
+
+    # Drafts of a new case were kept under "<user>:new", which a case whose id is "new"
+    # shared; new-case drafts now end in "*new" (never a case id).
+    drafts = sa.table("drafts", sa.column("key", sa.String))
+    if bind.execute(sa.select(cases.c.id).where(cases.c.id == "new")).first() is None:
+        bind.execute(
+            sa.update(drafts)
+            .where(drafts.c.key.endswith(":new"))
+            .values(key=sa.func.substr(drafts.c.key, 1, sa.func.length(drafts.c.key) - 3) + "*new")
         )
 
     from lms_board.store.schema import audit_log  # the UTC-aware timestamp type
