@@ -84,7 +84,11 @@ def _picked() -> None:
 
 
 def _delete(case_id: str, version: int, incarnation: str) -> None:
-    """Delete button callback, bound to the case and version its confirmation was shown for."""
+    """Delete button callback, bound to the case and version its confirmation was shown for
+    (a click that arrives without that confirmation ticked deletes nothing)."""
+    if st.session_state.get(f"board_delete_sure_{case_id}_{version}") is not True:
+        st.session_state[FLASH] = ("error", f"Nothing deleted: tick 'Yes, delete {case_id}' first.")
+        return
     try:
         session.store().delete(case_id, session.user(), version, incarnation=incarnation)
     except StoreError as exc:  # gone, changed or replaced since the confirmation

@@ -141,7 +141,7 @@ def sync() -> dict[str, Any]:
     """The form state, loaded for the current case if needed and updated from the widgets."""
     ss = st.session_state
     current = session.current_case_id()
-    if FORM not in ss or ss.get(LOADED, _UNSET) != current:
+    if (FORM not in ss or ss.get(LOADED, _UNSET) != current) and not _kept_after_delete(current):
         load_form(current)
     form: dict[str, Any] = ss[FORM]
     for key in _all_keys():
@@ -149,6 +149,25 @@ def sync() -> dict[str, Any]:
             value = ss[W + key]
             form[key] = iso_date(value) if _field(key).kind == "date" else value
     return form
+
+
+def _kept_after_delete(current: str | None) -> bool:
+    """The case being edited was deleted by someone else (so it is no longer the current
+    case): keep the unsaved edit on screen and say what happened, instead of a blank form."""
+    ss = st.session_state
+    editing = ss.get(EDITING)
+    if current is not None or not editing or FORM not in ss:
+        return False
+    store = session.store()
+    if store.get(editing) is not None or store.load_draft(draft_key(owner(), editing)) is None:
+        return False
+    ss[LOADED], ss[ORPHAN] = None, editing
+    ss[FLASH] = (
+        "error",
+        f"{editing} was deleted while you were editing it (see Deleted cases). Nothing was "
+        "saved; your edit is kept as your draft.",
+    )
+    return True
 
 
 def _widget(key: str, field: FormField, check: FormCheck, label: str | None = None) -> None:
@@ -411,6 +430,12 @@ def _cell(value: Any) -> str:
 
 
 def _restore(case_id: str | None, key: str) -> None:
+    ss = st.session_state
+    if case_id is not None and session.store().get(case_id) is None:  # deleted since
+        session.set_current(None)
+        load_form(case_id, draft_from=key)
+        ss[LOADED], ss[ORPHAN] = None, case_id
+        return
     session.set_current(case_id)
     load_form(case_id, draft_from=key)
 
