@@ -4,6 +4,8 @@ Columns are the case format's dotted field names (``patient.age``); an empty cel
 known". Lists are joined with ``; ``, IHC as ``desmin=positive; sma=positive`` and metastases
 as ``lung:2:true; liver:1:false`` (site:count:resectable; ``none`` = checked, none found). A backslash escapes ``;``, ``=``
 and itself inside a list item. Row numbers count the header as row 1, as a spreadsheet does.
+A cell a spreadsheet would run as a formula (``= + - @``, TAB, CR first) is written with a
+``'`` in front, and read back without it.
 """
 
 from __future__ import annotations
@@ -138,6 +140,26 @@ def _items(cell: str) -> list[str]:
     return [p.strip() for p in _split(cell, ";") if p.strip()]
 
 
+# -- formulas (OWASP "CSV injection") ------------------------------------------------------
+
+#: A spreadsheet reads a cell that starts with one of these as a formula (OWASP).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(cell: str) -> str:
+    """``cell`` with a ``'`` in front when a spreadsheet would run it as a formula
+    (``=HYPERLINK(...)`` -> ``'=HYPERLINK(...)``). A cell that already starts with quotes
+    before such a character gets one more, so that :func:`restore` gives back exactly the text."""
+    return "'" + cell if cell.lstrip("'").startswith(FORMULA_START) else cell
+
+
+def restore(cell: str) -> str:
+    """The text :func:`neutralise` was given: one ``'`` taken off a neutralised cell."""
+    if cell.startswith("'") and cell.lstrip("'").startswith(FORMULA_START):
+        return cell[1:]
+    return cell
+
+
 # -- writing ------------------------------------------------------------------------------
 
 
@@ -175,7 +197,7 @@ def case_row(case: Case) -> dict[str, str]:
         for part in column.name.split("."):
             node = node.get(part) if isinstance(node, dict) else None
         known = column.kind != "metastases" or case.extent.metastases_known
-        row[column.name] = _cell(column, node, known)
+        row[column.name] = neutralise(_cell(column, node, known))
     return row
 
 
@@ -282,8 +304,9 @@ def row_to_case_dict(header: list[str], cells: list[str]) -> tuple[dict[str, Any
     """A case dict from one row, and the ``field: problem`` messages of cells that did not read."""
     data: dict[str, Any] = {"schema_version": 1}
     problems: list[str] = []
-    for name, cell in zip(header, cells, strict=False):
+    for name, raw in zip(header, cells, strict=False):
         column = _BY_NAME[name]
+        cell = restore(raw)
         if cell == "" or (column.kind != "text" and not cell.strip()):
             continue
         try:
