@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 
 import pandas as pd
@@ -24,6 +25,9 @@ from streamlit_app.components.text import escape_md
 
 FLASH = "board_flash"
 _UPLOAD_ROUND = "board_upload_round"
+_PARSED = "board_parsed_uploads"
+_PARSED_KEPT = 20
+_SHOWN_ERRORS = 100
 
 
 def flash() -> None:
@@ -183,12 +187,13 @@ def import_files() -> None:
         return
     result = ImportResult()
     for f in files:
-        result.extend(read_upload(f.name, f.getvalue()))
+        result.extend(_parsed(f.name, f.getvalue()))
     existing = {s.case_id for s in session.store().list_cases()}
     found = list(zip(result.cases, result.origins, strict=True))
     new = [(case, origin) for case, origin in found if case.case_id not in existing]
     taken = [(case, origin) for case, origin in found if case.case_id in existing]
     _show_errors(result.errors)
+    _show_notices(result.notices)
     if taken:
         lines = "\n".join(f"- {escape_md(c.case_id)} ({escape_md(o)})" for c, o in taken)
         st.warning(
@@ -209,18 +214,41 @@ def import_files() -> None:
         st.rerun()
 
 
+def _parsed(name: str, data: bytes) -> ImportResult:
+    """``read_upload`` once per file content (by its SHA-256), not on every rerun; kept in this
+    session only, and only while the file is uploaded (nothing about a case is cached beyond)."""
+    memo: dict[tuple[str, str], ImportResult] = st.session_state.setdefault(_PARSED, {})
+    key = (name, hashlib.sha256(data).hexdigest())
+    if key not in memo:
+        if len(memo) >= _PARSED_KEPT:
+            memo.clear()
+        memo[key] = read_upload(name, data)
+    return memo[key]
+
+
 def _show_errors(errors: list[ImportIssue]) -> None:
     """One box per file, one line per problem: ``row 3: patient.age: ...``."""
     by_source: dict[str, list[ImportIssue]] = defaultdict(list)
     for issue in errors:
         by_source[issue.source].append(issue)
     for source, issues in by_source.items():
-        lines = "\n".join(f"- {escape_md(issue)}" for issue in issues)
+        lines = "\n".join(f"- {escape_md(issue)}" for issue in issues[:_SHOWN_ERRORS])
+        if len(issues) > _SHOWN_ERRORS:
+            lines += f"\n- … and {len(issues) - _SHOWN_ERRORS} more problems"
         whole = any(not issue.where for issue in issues)
         head = f"**{escape_md(source)}**: " + (
             "not imported" if whole else "these rows or items are not imported"
         )
         st.error(f"{head}\n\n{lines}", icon=":material/block:")
+
+
+def _show_notices(notices: list[ImportIssue]) -> None:
+    """What the files hold that is not imported (FHIR resources and elements LMS Board does
+    not keep), so nothing is dropped without the user knowing."""
+    if not notices:
+        return
+    lines = "\n".join(f"- {escape_md(n.with_source())}" for n in notices)
+    st.info(f"Read but not imported:\n\n{lines}", icon=":material/info:")
 
 
 def _import(cases: list[Case], skipped: int) -> None:

@@ -14,6 +14,7 @@ import csv
 import io
 import math
 import types
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
@@ -30,6 +31,8 @@ LIST_SEPARATOR = "; "
 #: an empty cell means distant extent not recorded.
 NO_METASTASES = "none"
 MAX_CSV_BYTES = 20 * 1024 * 1024
+#: Every column name once is about 1 500 characters; a first row far longer is no header.
+MAX_HEADER_CHARS = 64 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -332,6 +335,14 @@ def read_csv_cases(data: str | bytes, source: str = "upload.csv") -> ImportResul
             return result
     else:
         text = data.removeprefix("\ufeff")
+    if len(text) > MAX_HEADER_CHARS and "\n" not in text[:MAX_HEADER_CHARS]:
+        result.add_error(
+            source,
+            "row 1",
+            f"the first row is longer than {MAX_HEADER_CHARS} characters: not a header of "
+            "this format (see docs/csv-format.md)",
+        )
+        return result
     try:
         rows = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:
@@ -340,16 +351,24 @@ def read_csv_cases(data: str | bytes, source: str = "upload.csv") -> ImportResul
     if not rows or not any(cell.strip() for cell in rows[0]):
         result.add_error(source, "row 1", "no header row (the first row must name the columns)")
         return result
+    if len(rows[0]) > 2 * len(COLUMNS):  # more than every column, twice: never a good header
+        result.add_error(
+            source,
+            "row 1",
+            f"{len(rows[0])} columns, but the format has {len(COLUMNS)} (see docs/csv-format.md)",
+        )
+        return result
     header = [name.strip() for name in rows[0]]
     unknown = [n for n in header if n not in _BY_NAME]
-    duplicates = sorted({n for n in header if header.count(n) > 1})
+    duplicates = sorted(n for n, times in Counter(header).items() if times > 1)
     if unknown or duplicates:
         if unknown:
             result.add_error(
                 source,
                 "row 1",
                 "unknown column(s) "
-                + ", ".join(repr(n) for n in unknown)
+                + ", ".join(repr(n) for n in unknown[:10])
+                + (f" and {len(unknown) - 10} more" if len(unknown) > 10 else "")
                 + " (see docs/csv-format.md)",
             )
         if duplicates:
