@@ -96,6 +96,20 @@ def config_problems(get_option: Callable[[str], Any], *, login: bool) -> list[st
     return problems
 
 
+def server_summary(get_option: Callable[[str], Any]) -> str:
+    """The running server's effective settings in one line (About shows it)."""
+    address = str(get_option("server.address") or "every interface")
+    hosts = ", ".join(str(h) for h in get_option("server.allowedHosts") or []) or "any"
+    return (
+        f"Server: {address}:{get_option('server.port')} · hosts {hosts} · uploads ≤ "
+        f"{get_option('server.maxUploadSize')} MB · usage statistics "
+        f"{'on' if get_option('browser.gatherUsageStats') else 'off'} · error details "
+        f"{get_option('client.showErrorDetails')} · XSRF "
+        f"{'on' if get_option('server.enableXsrfProtection') else 'off'} · CORS "
+        f"{'on' if get_option('server.enableCORS') else 'off'}"
+    )
+
+
 def login_configured(secrets: Mapping[str, Any]) -> bool:
     """An ``[auth]`` section with the settings ``st.login`` needs."""
     auth = secrets.get("auth")

@@ -6,6 +6,7 @@ import streamlit as st
 
 from lms_board import DISCLAIMER, __version__
 from lms_board.knowledge import knowledge_reviewed_date
+from lms_board.serve import server_summary
 from streamlit_app.components import session
 
 _PICK = "app_case_pick"
@@ -45,4 +46,5 @@ def sidebar() -> None:
                 st.button("Sign out", key="app_logout", on_click=st.logout)
             else:
                 st.text(f"Working as {access.user}")
+            st.caption(server_summary(st.get_option))
             st.caption(DISCLAIMER)
