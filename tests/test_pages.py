@@ -719,4 +719,5 @@ def test_free_text_is_rendered_escaped(data_dir: Path) -> None:
     question = next(m.value for m in at.markdown if "Question" in m.value)
     for raw in ("**bold**", "[click](", "<b>", ":red[", "$x$"):
         assert raw not in question
-    assert re.sub(r"\\(.)", r"\1", question).endswith(case.question or "")
+    assert "`https://evil.example)`" in question  # a bare URL is text, not a link
+    assert re.sub(r"\\(.)", r"\1", question).replace("`", "").endswith(case.question or "")

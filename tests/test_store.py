@@ -426,7 +426,7 @@ def test_audit_log_is_append_only_in_the_database(store: CaseStore) -> None:
     store.log_event(USER, "export", "DEMO-01", "csv")
     # SQLite: the triggers refuse; PostgreSQL: the app's role has no such right at all.
     for statement in ("UPDATE audit_log SET detail = 'forged'", "DELETE FROM audit_log"):
-        with pytest.raises(DBAPIError, match="append-only|permission denied for table audit_log"):
+        with pytest.raises(DBAPIError, match=r"append-only|permission denied for table audit_log"):
             with store.engine.begin() as conn:
                 conn.execute(text(statement))
     assert [e.detail for e in store.audit_log()] == ["csv"]

@@ -457,9 +457,39 @@ class FormCheck:
         return [m for m in msgs if not m.endswith("required field is missing")]
 
 
-def check_form(form: Mapping[str, Any]) -> FormCheck:
-    """Validate the form as a case; every error is placed on the widget it names."""
+def keep_unchanged(data: dict[str, Any], form: Mapping[str, Any], original: Case) -> dict[str, Any]:
+    """``data`` (from :func:`form_to_case_dict`) with every field the user did not touch set
+    back to its stored value, so opening and saving a case never rewrites it: a marker stored
+    as ``CD117 (KIT)`` stays so (typed in, it would read ``cd117_(kit)``), a comorbidity
+    holding a line break stays one item, text keeps its spaces."""
+    shown = case_to_form(original)
+    given = original.to_json_dict()  # exactly the keys the stored case has
+    for f in FIELDS:
+        if f.key == IHC_OTHER or f.key.startswith("pathology.ihc.") or not applies(f.key, form):
+            continue
+        if form.get(f.key) != shown.get(f.key):
+            continue
+        *parents, leaf = f.key.split(".")
+        node: Any = given
+        for part in parents:
+            node = node.get(part) if isinstance(node, dict) else None
+        if isinstance(node, dict) and leaf in node:
+            _put(data, f.key, node[leaf])
+    if form.get(IHC_OTHER) == shown.get(IHC_OTHER):
+        ihc = {k: v for k, v in data["pathology"].get("ihc", {}).items() if k in COMMON_IHC}
+        ihc.update({k: v.value for k, v in original.pathology.ihc.items() if k not in COMMON_IHC})
+        if ihc:
+            data["pathology"]["ihc"] = ihc
+    return data
+
+
+def check_form(form: Mapping[str, Any], original: Case | None = None) -> FormCheck:
+    """Validate the form as a case; every error is placed on the widget it names. With the
+    ``original`` (the stored case the form was opened from), untouched fields keep their
+    stored values exactly (:func:`keep_unchanged`)."""
     data, errors = form_to_case_dict(form)
+    if original is not None:
+        data = keep_unchanged(data, form, original)
     try:
         case = parse_case(data)
         messages: list[str] = []

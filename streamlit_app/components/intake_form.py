@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from lms_board.case import Case
 from lms_board.export.text import grade_text
 from lms_board.intake import (
     FIELD_BY_KEY,
@@ -314,7 +315,7 @@ def save() -> None:
     ss = st.session_state
     form = sync()
     ss[SUBMITTED] = True
-    check = check_form(form)
+    check = check_form(form, _original())
     if check.case is None:
         ss[FLASH] = ("error", "Not saved: fix the fields marked below. Your input is kept.")
         return
@@ -364,6 +365,18 @@ def orphan_panel() -> None:
             "save again), or you can save your edit as a new case."
         )
         st.button("Save my edit as a new case", key="intake_as_new", on_click=_as_new_case)
+
+
+def _original() -> Case | None:
+    """The stored case the form was opened from (its base version), if it is still there."""
+    ss = st.session_state
+    editing = ss.get(EDITING)
+    stored = session.store().get(editing) if editing else None
+    if stored is None or stored.version != ss.get(BASE):
+        return None
+    if ss.get(INCARNATION) and stored.incarnation != ss.get(INCARNATION):
+        return None
+    return stored.case
 
 
 def flash() -> None:

@@ -11,11 +11,11 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
-from store_pg import APP_ROLE, PostgresCluster
 
 from lms_board.demo import demo_case, demo_cases
 from lms_board.intake import duplicate_case
@@ -23,6 +23,7 @@ from lms_board.store import open_store
 from lms_board.store.engine import dispose_engine
 
 pytest_plugins = ["store_pg"]
+APP_ROLE = "lms_app"  # store_pg.APP_ROLE: the role the app connects as
 
 PASSWORD = "correct-horse"  # a throw-away role in a throw-away cluster
 
@@ -158,9 +159,7 @@ def test_a_new_store_is_readable_by_its_owner_only(tmp_path: Path) -> None:
 
 
 @pytest.mark.postgres
-def test_a_wrong_database_password_is_a_message(
-    postgres_cluster: PostgresCluster, tmp_path: Path
-) -> None:
+def test_a_wrong_database_password_is_a_message(postgres_cluster: Any, tmp_path: Path) -> None:
     where = postgres_cluster.password_role("lms_pw", PASSWORD)
     [case] = _case_files(tmp_path / "in", 1)
     url = f"postgresql://lms_pw:wrong-password@{where}"
@@ -206,7 +205,7 @@ def test_a_read_only_store_is_a_message_and_writes_no_file(tmp_path: Path) -> No
 
 @pytest.mark.postgres
 def test_a_read_only_database_role_writes_no_export_file(
-    postgres_url: str, postgres_cluster: PostgresCluster, tmp_path: Path
+    postgres_url: str, postgres_cluster: Any, tmp_path: Path
 ) -> None:
     open_store(postgres_url).create(demo_case("DEMO-01"), "alice")
     dispose_engine(postgres_url)
@@ -240,9 +239,5 @@ def test_a_full_disk_stops_an_import_with_a_summary(tmp_path: Path) -> None:
     said = {line.split()[1] for line in proc.stdout.splitlines() if line.startswith("imported ")}
     assert said == stored and len(stored) < 12
     not_done = proc.stderr.split("not imported:", 1)[1].split("\n", 1)[0]
-    assert {c.strip() for c in not_done.split(",")} == {
-        f"FILE-{i:02d}" for i in range(12)
-    } - stored
+    assert {c.strip() for c in not_done.split(",")} == {f"FILE-{i:02d}" for i in range(12)} - stored
     assert f"{len(stored)} case(s) imported" in proc.stdout
-
-
