@@ -111,7 +111,11 @@ def no_outbound_requests(request: pytest.FixtureRequest) -> Iterator[list[str]]:
         if route.request.url.startswith(("data:", "blob:")) or host in ("127.0.0.1", "localhost"):
             route.continue_()
             return
-        seen.append(route.request.url)
+        try:
+            origin = route.request.frame.url
+        except Exception:  # a request of no frame (a service worker): count it as the page's
+            origin = ""
+        seen.append(f"{route.request.url} (from {origin})")
         route.abort()
 
     context.route("**/*", check)
