@@ -19,6 +19,8 @@ from playwright.sync_api import Page, expect
 
 from lms_board.store import database_url, open_store
 
+from .test_dashboard import pick
+
 USERS = (
     {"sub": "alice", "name": "Alice Coordinator", "lms_board_role": "coordinator"},
     {"sub": "victor", "name": "Victor Viewer", "lms_board_role": "viewer"},
@@ -131,8 +133,7 @@ def test_nothing_before_sign_in_then_the_coordinator_by_name_and_subject(
     expect(page.get_by_text("Signed in as Alice Coordinator (alice), coordinator")).to_be_visible()
 
     # A change made in the browser is recorded under the provider's subject.
-    page.get_by_label("Selected case").click()
-    page.get_by_role("option", name="DEMO-02", exact=True).click()
+    pick(page, page.get_by_label("Selected case"), "DEMO-02")
     _settle(page)
     page.get_by_role("button", name="Copy or delete").click()
     page.get_by_text("Yes, delete DEMO-02 (version 1)").click()

@@ -229,3 +229,18 @@ def test_a_case_called_new_does_not_share_the_new_case_draft(data_dir: Path) -> 
     goto(at, "intake")
     assert widget_values(at, ["case_id"]) == {"case_id": "new"}
     assert widget_values(at, ["question"])["question"] != "a brand new case"
+
+
+def test_an_edit_of_a_deleted_case_can_be_saved_as_a_new_case(data_dir: Path) -> None:
+    edit = {"tumor.location": "kept from the deleted case"}
+    alice = _editing("DEMO-01", edit)
+    _ui_delete(new_session(), "DEMO-01")
+    alice.button(key="intake_save").click().run()
+    alice.button(key="intake_as_new").click().run()
+    assert_ok(alice)
+    assert "New case" in texts(alice)
+    fill_form(alice, {"case_id": "DEMO-01-B"})
+    alice.button(key="intake_save").click().run()
+    assert_ok(alice)
+    saved = open_store().get("DEMO-01-B")
+    assert saved is not None and saved.case.tumor.location == edit["tumor.location"]
