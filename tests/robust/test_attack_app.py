@@ -244,3 +244,31 @@ def test_an_edit_of_a_deleted_case_can_be_saved_as_a_new_case(data_dir: Path) ->
     assert_ok(alice)
     saved = open_store().get("DEMO-01-B")
     assert saved is not None and saved.case.tumor.location == edit["tumor.location"]
+
+
+# -- 7. an upload parsed again on every rerun ----------------------------------------------------
+
+
+def test_an_upload_is_parsed_once_not_on_every_rerun(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.syspath_prepend(str(REPO_ROOT))
+    from streamlit_app.components import board
+
+    calls: list[str] = []
+    real = board.read_upload
+
+    def counted(name: str, data: bytes) -> Any:
+        calls.append(name)
+        return real(name, data)
+
+    monkeypatch.setattr(board, "read_upload", counted)
+    at = new_session()
+    case = demo_case("DEMO-01")
+    at.file_uploader(key="board_upload_0").set_value(
+        [("case.json", case.to_json().encode(), "application/json")]
+    ).run()
+    for _ in range(3):  # any click elsewhere reruns the page
+        at.run()
+    assert_ok(at)
+    assert calls == ["case.json"]
