@@ -18,10 +18,10 @@ $(STAMP): $(BIN)/python pyproject.toml constraints.txt
 
 install: $(STAMP)
 
-## Start the app at http://localhost:8501 (bound to 127.0.0.1), demo cases loaded on an empty store.
+## Start the app at http://localhost:8501 (bound to 127.0.0.1), demo cases loaded on an empty store:
+## lms-board serve passes every hardened server option itself (docs/deployment.md).
 run: $(STAMP)
-	$(BIN)/python -m lms_board.store_init
-	$(BIN)/streamlit run streamlit_app/app.py --server.address 127.0.0.1 --server.port $(PORT)
+	$(BIN)/lms-board serve --port $(PORT)
 
 ## ruff, mypy on src/lms_board, then pytest (real-browser tests run when chromium is present).
 test: $(STAMP) lint typecheck pytest

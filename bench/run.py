@@ -21,7 +21,7 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-from bench import assess_bench, coldstart, pages_bench, server_rss
+from bench import assess_bench, coldstart, hostile_files, pages_bench, server_rss
 from lms_board.assess import assess
 from lms_board.assessment import Assessment
 from lms_board.case import Case, parse_case
@@ -119,6 +119,23 @@ def max_rss_mb() -> Figure:
     return Figure("process peak RSS", round(rss_kb / 1024, 1), "MB", "", "ru_maxrss")
 
 
+def import_ratios() -> list[Figure]:
+    """Each hostile import shape (bench/hostile_files.py): 5 MB against 0.5 MB."""
+    figures = []
+    for shape in hostile_files.SHAPES:
+        small, large, ratio = hostile_files.import_ratio(shape)
+        figures.append(
+            Figure(
+                f"import {shape}: 5 MB / 0.5 MB",
+                round(ratio, 1),
+                "x",
+                "≤ 15",
+                f"{small:.2f} s and {large:.2f} s CPU (time per byte compared)",
+            )
+        )
+    return figures
+
+
 FIGURES: list[Callable[[], Figure]] = [onepager_ms, packet_s, packet_peak_mb, max_rss_mb]
 # assess, the dashboard pages, cold start and the server (bench/*.py beside this file).
 FIGURES = [
@@ -151,6 +168,9 @@ def main() -> int:
     for fn in FIGURES:
         figures.append(fn())
         print(f"  measured {figures[-1].name}", file=sys.stderr)
+    for figure in import_ratios():
+        figures.append(figure)
+        print(f"  measured {figure.name}", file=sys.stderr)
     print(table(figures))
     RESULTS.write_text(
         json.dumps(

@@ -31,5 +31,6 @@ with right:
 st.divider()
 st.subheader("Board decision")
 decision.show_latest(stored)
-with st.expander("Record the board's decision", expanded=False):
-    decision.form(stored, assessment)
+if session.can_edit():
+    with st.expander("Record the board's decision", expanded=False):
+        decision.form(stored, assessment)

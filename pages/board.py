@@ -9,10 +9,12 @@ st.title("Board")
 board.flash()
 cases = session.store().list_cases()
 
+editor = session.can_edit()
 with st.container(horizontal=True):
-    if st.button("New case", key="board_new", type="primary", on_click=board.new_case):
+    if editor and st.button("New case", key="board_new", type="primary", on_click=board.new_case):
         st.switch_page(nav.INTAKE)
-    st.button("Load the demo cases", key="board_demo", on_click=board.load_demo)
+    if editor:
+        st.button("Load the demo cases", key="board_demo", on_click=board.load_demo)
     if cases:
         with st.popover("Export the board", icon=":material/download:"):
             board_export.exports(cases)
@@ -26,5 +28,6 @@ if cases:
 else:
     st.info("No cases yet: load the demo cases, start a new case, or import case files.")
 
-with st.expander("Import case files", expanded=not cases):
-    board.import_files()
+if editor:
+    with st.expander("Import case files", expanded=not cases):
+        board.import_files()

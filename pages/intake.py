@@ -3,10 +3,11 @@
 import streamlit as st
 
 from lms_board.intake import SECTIONS, identifier_warnings
-from streamlit_app.components import intake_form, nav
+from streamlit_app.components import intake_form, nav, session
 from streamlit_app.components.text import escape_md
 
 st.title("Case intake")
+session.require_editor()
 form = intake_form.sync()
 check = intake_form.check(form)
 warnings = identifier_warnings(form)
@@ -16,6 +17,7 @@ top[0].markdown(f"**{intake_form.editing_label()}** · every change is kept as y
 top[1].button("Discard draft", key="intake_discard", on_click=intake_form.discard_draft)
 top[2].button("Save case", key="intake_save_top", type="primary", on_click=intake_form.save)
 intake_form.flash()
+intake_form.orphan_panel()
 intake_form.draft_offers()
 intake_form.conflict_panel()
 if warnings:

@@ -1,4 +1,5 @@
-"""LMS Board: the Streamlit entry point (page config, navigation, sidebar, disclaimer)."""
+"""LMS Board: the Streamlit entry point (page config, hardening and login, navigation,
+sidebar, disclaimer)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,14 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from streamlit_app.components import chrome, nav  # noqa: E402
+from streamlit_app import hardening  # noqa: E402
+from streamlit_app.components import chrome, nav, session  # noqa: E402
 
-st.set_page_config(page_title="LMS Board", page_icon=":material/biotech:", layout="wide")
+hardening.no_network_lookups()
+# A bundled icon: a Material icon as page_icon would make every browser fetch it from Google.
+st.set_page_config(page_title="LMS Board", page_icon=str(nav.ICON), layout="wide")
+hardening.refuse_unless_hardened()
+access = session.access()  # with a login configured: the sign-in page, and nothing else
 
 pages = [
     st.Page(nav.BOARD, title="Board", icon=":material/table_view:", default=True),
@@ -26,6 +32,9 @@ pages = [
 ]
 if nav.export_page_exists():
     pages.append(st.Page(nav.EXPORT, title="Export", icon=":material/download:"))
+pages.append(st.Page(nav.DELETED, title="Deleted cases", icon=":material/delete:"))
+if not access.can_edit:  # viewers read and present; they do not enter cases
+    pages = [p for p in pages if p.title != "Case intake"]
 
 page = st.navigation(pages)
 chrome.sidebar()

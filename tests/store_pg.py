@@ -36,6 +36,8 @@ from lms_board.store.engine import dispose_engine
 REQUIRE_ENV = "LMS_BOARD_REQUIRE_POSTGRES"
 PG_USER = "postgres"  # the unprivileged OS user that runs the server when we are root
 DB_USER = "lms"
+#: The schema's owner (runs the migrations) and the app's own role (docs/deployment.md).
+OWNER_ROLE, APP_ROLE = "lms_owner", "lms_app"
 
 
 def find_pg_bindir() -> Path | None:
@@ -73,6 +75,7 @@ class PostgresCluster:
         self.port = 0
         self._names = itertools.count(1)
         self._shared = ""
+        self._roles: set[str] = set()
         self._as_root = os.geteuid() == 0
 
     def _run(self, *args: str) -> subprocess.CompletedProcess[str]:
@@ -153,6 +156,47 @@ class PostgresCluster:
             conn.execute(f'CREATE SCHEMA "{schema}"')
         return f"{self.url(dbname)}?options=-csearch_path%3D{schema}", schema
 
+    def sql(self, *statements: str, dbname: str = "") -> None:
+        """Run statements as the cluster's superuser (in the shared database by default)."""
+        with psycopg.connect(
+            host="127.0.0.1",
+            port=self.port,
+            user=DB_USER,
+            dbname=dbname or self.shared_database(),
+            autocommit=True,
+        ) as conn:
+            for statement in statements:
+                conn.execute(statement)  # type: ignore[arg-type]  # our own SQL
+
+    def ensure_role(self, name: str, *extra: str) -> None:
+        """A login role (no superuser), created once per cluster."""
+        if name in self._roles:
+            return
+        self.sql(f'CREATE ROLE "{name}" LOGIN NOSUPERUSER NOINHERIT {" ".join(extra)}')
+        self._roles.add(name)
+
+    def owned_schema(self) -> tuple[str, str, str]:
+        """A schema owned by ``lms_owner`` (who runs the migrations), used by ``lms_app`` as
+        docs/deployment.md says: ``(app url, owner url, schema)``."""
+        self.ensure_role(OWNER_ROLE)
+        self.ensure_role(APP_ROLE)
+        schema = f"t{next(self._names)}"
+        dbname = self.shared_database()
+        self.sql(f'CREATE SCHEMA "{schema}" AUTHORIZATION "{OWNER_ROLE}"')
+        query = f"?options=-csearch_path%3D{schema}"
+        base = f"postgresql+psycopg://{{}}@127.0.0.1:{self.port}/{dbname}{query}"
+        return base.format(APP_ROLE), base.format(OWNER_ROLE), schema
+
+    def password_role(self, name: str, password: str) -> str:
+        """A role that must give its password (scram-sha-256): its URL, without the password."""
+        if name not in self._roles:
+            hba = self.data / "pg_hba.conf"
+            rule = f"host all {name} 127.0.0.1/32 scram-sha-256\n"
+            hba.write_text(rule + hba.read_text())
+            self.ensure_role(name, f"PASSWORD '{password}'")
+            self._run("pg_ctl", "-D", str(self.data), "reload")
+        return f"127.0.0.1:{self.port}/{self.shared_database()}"
+
     def drop_schema(self, schema: str) -> None:
         with psycopg.connect(
             host="127.0.0.1", port=self.port, user=DB_USER, dbname=self.shared_database(),
@@ -188,8 +232,16 @@ def postgres_cluster() -> Iterator[PostgresCluster]:
 
 @pytest.fixture
 def postgres_url(postgres_cluster: PostgresCluster) -> Iterator[str]:
-    """An empty store on the PostgreSQL server (its own schema via ``search_path``)."""
-    url, schema = postgres_cluster.create_schema()
+    """An empty store on the PostgreSQL server (its own schema via ``search_path``), as the
+    app connects in production: its schema migrated by the owner role, the app connected as
+    ``lms_app``, which owns no table (docs/deployment.md)."""
+    from lms_board.store import open_store
+    from lms_board.store.roles import app_role_grants
+
+    url, owner_url, schema = postgres_cluster.owned_schema()
+    open_store(owner_url)
+    dispose_engine(owner_url)
+    postgres_cluster.sql(*app_role_grants(APP_ROLE, schema))
     yield url
     dispose_engine(url)
     postgres_cluster.drop_schema(schema)

@@ -19,6 +19,7 @@ from lms_board.intake import (
     changed_fields,
     check_form,
     draft_key,
+    draft_owner,
     draft_prefix,
     duplicate_case,
     empty_form,
@@ -172,8 +173,31 @@ def test_changed_fields_and_duplicate() -> None:
 
 
 def test_draft_key() -> None:
-    assert draft_key("local:ana", None) == "local:ana:new"
+    assert draft_key("local:ana", None) == "local:ana:*new"
     assert draft_key("local:ana", "LMS-7") == "local:ana:LMS-7"
+    # A case whose id is "new" never shares the draft of a new case.
+    assert draft_key("local:ana", "new") != draft_key("local:ana", None)
+    # Local users (one name for everybody at the machine) keep drafts per browser session.
+    assert draft_owner("local:ana", "ab12") != draft_owner("local:ana", "cd34")
+    assert draft_key(draft_owner("local:ana", "ab12"), "X") != draft_key("local:ana", "X")
+
+
+def test_drafts_of_other_browser_sessions_are_offered_apart_from_ones_own() -> None:
+    user, at = "local:ana", datetime(2026, 11, 21, 10, 42, tzinfo=UTC)
+    mine, theirs = draft_owner(user, "ab12"), draft_owner(user, "cd34")
+    listed = [
+        (draft_key(theirs, "DEMO-01"), at),
+        (draft_key(mine, None), at),
+        (draft_key(mine, "new"), at),
+        (draft_key(draft_owner("local:anabel", "ab12"), "DEMO-02"), at),  # another user
+    ]
+    drafts = user_drafts(user, listed, owner=mine)
+    assert [(d.case_id, d.elsewhere) for d in drafts] == [
+        (None, False),
+        ("new", False),
+        ("DEMO-01", True),
+    ]
+    assert drafts[2].label.endswith("UTC in another browser session)")
 
 
 def test_user_drafts_names_the_case_of_each_draft_key() -> None:

@@ -325,6 +325,12 @@ def test_draft_is_restored_in_a_fresh_session(data_dir: Path) -> None:
     }
     fill_form(first, typed)
     second = goto(new_session(), "intake")
+    # Another browser session of the same local user: offered, never loaded by itself.
+    assert widget_values(second, ["case_id"]) == {"case_id": ""}
+    [offer] = [b for b in second.button if str(b.key).startswith("intake_restore_new")]
+    assert unescape(offer.label).endswith("UTC in another browser session)")
+    offer.click().run()
+    assert_ok(second)
     assert widget_values(second, list(typed)) == typed
     assert "Restored your unsaved draft" in texts(second)
     assert open_store().get("DRAFT-9") is None  # a draft is not a saved case
@@ -343,12 +349,13 @@ def test_unsaved_edit_of_a_saved_case_is_offered_in_a_fresh_session(data_dir: Pa
     second = goto(new_session(), "intake")  # a reload: no current case
     assert "New case" in texts(second)
     offers = {str(b.key): unescape(b.label) for b in second.button if "restore" in str(b.key)}
-    assert list(offers) == ["intake_restore_DEMO-03"]
+    assert list(offers) == ["intake_restore_DEMO-03_0"]
     assert re.fullmatch(
-        r"Restore your unsaved draft of DEMO-03 \(saved \d{4}-\d\d-\d\d \d\d:\d\d UTC\)",
-        offers["intake_restore_DEMO-03"],
+        r"Restore your unsaved draft of DEMO-03 \(saved \d{4}-\d\d-\d\d \d\d:\d\d UTC"
+        r" in another browser session\)",
+        offers["intake_restore_DEMO-03_0"],
     )
-    second.button(key="intake_restore_DEMO-03").click().run()
+    second.button(key="intake_restore_DEMO-03_0").click().run()
     assert_ok(second)
     assert "Editing DEMO-03 (version 1)" in texts(second)
     assert "Restored your unsaved draft" in texts(second)
@@ -628,10 +635,12 @@ def test_board_actions(data_dir: Path) -> None:
     copy = open_store().get("DEMO-02-B")
     assert copy is not None and copy.case.tumor == open_store().get("DEMO-02").case.tumor  # type: ignore[union-attr]
     at.selectbox(key="board_pick").set_value("DEMO-02-B").run()
-    at.checkbox(key="board_delete_sure").check().run()
-    at.button(key="board_delete").click().run()
+    at.checkbox(key="board_delete_sure_DEMO-02-B_1").check().run()
+    at.button(key="board_delete_DEMO-02-B_1").click().run()
     assert_ok(at)
     assert open_store().get("DEMO-02-B") is None
+    assert [d.stored.case_id for d in open_store().deleted_cases()] == ["DEMO-02-B"]
+    assert "Deleted DEMO-02-B (version 1)" in texts(at)
 
 
 def test_decision_is_recorded_and_case_marked_discussed(data_dir: Path) -> None:
@@ -710,4 +719,5 @@ def test_free_text_is_rendered_escaped(data_dir: Path) -> None:
     question = next(m.value for m in at.markdown if "Question" in m.value)
     for raw in ("**bold**", "[click](", "<b>", ":red[", "$x$"):
         assert raw not in question
-    assert re.sub(r"\\(.)", r"\1", question).endswith(case.question or "")
+    assert "`https://evil.example)`" in question  # a bare URL is text, not a link
+    assert re.sub(r"\\(.)", r"\1", question).replace("`", "").endswith(case.question or "")

@@ -25,8 +25,11 @@ from lms_board.decision import BoardDecision
 from lms_board.demo import demo_cases
 from lms_board.store import (
     AuditEntry,
+    CaseDeletedError,
     CaseNotFoundError,
+    CaseReplacedError,
     CaseStore,
+    ChangedSinceConfirmedError,
     DuplicateCaseError,
     StaleVersionError,
     StoredCase,
@@ -242,21 +245,76 @@ def test_status_change_makes_an_open_edit_stale(store: CaseStore) -> None:
     assert info.value.current.status == "ready"
 
 
-def test_delete_removes_case_versions_and_decisions_but_not_the_audit(store: CaseStore) -> None:
+def test_delete_is_soft_then_purged_after_30_days(store: CaseStore) -> None:
     store.create(_demo(), USER)
     store.save(_edited(_demo(), notes="x"), 1, USER)
-    store.record_decision("DEMO-01", BoardDecision(recommendation="Surgery"), USER)
-    store.delete("DEMO-01", "bob")
-    assert store.get("DEMO-01") is None
-    assert store.versions("DEMO-01") == []
-    assert store.latest_decision("DEMO-01") is None
+    decision = BoardDecision(recommendation="Surgery")
+    store.record_decision("DEMO-01", decision, USER)
+    store.delete("DEMO-01", "bob", 2)
+    assert store.get("DEMO-01") is None and store.list_cases() == [] and store.count() == 0
+    [deleted] = store.deleted_cases()
+    assert (deleted.stored.case_id, deleted.stored.version, deleted.deleted_by) == (
+        "DEMO-01",
+        2,
+        "bob",
+    )
+    assert deleted.purge_after - deleted.deleted_at == timedelta(days=30)
+    assert len(store.versions("DEMO-01")) == 2 and store.latest_decision("DEMO-01") == decision
+    with pytest.raises(CaseDeletedError, match="deleted by bob"):
+        store.delete("DEMO-01", "bob", 2)
+    with pytest.raises(DuplicateCaseError, match="restore it from Deleted cases"):
+        store.create(_demo(), USER)  # the id stays taken while the case can be restored
+
+    assert store.purge_expired("sweeper", now=deleted.deleted_at + timedelta(days=29)) == []
+    purged = store.purge_expired("sweeper", now=deleted.deleted_at + timedelta(days=30))
+    assert purged == ["DEMO-01"] and store.deleted_cases() == []
+    assert store.versions("DEMO-01") == [] and store.latest_decision("DEMO-01") is None
     log = store.audit_log("DEMO-01")
-    assert _actions(log) == ["create", "update", "decision", "delete"]
-    assert log[-1].user == "bob" and "version 2" in log[-1].detail
-    with pytest.raises(CaseNotFoundError):
-        store.delete("DEMO-01", "bob")
+    assert _actions(log) == ["create", "update", "decision", "delete", "purge"]
+    assert log[3].user == "bob" and "version 2" in log[3].detail
     again = store.create(_demo(), USER)  # the id is free again, history starts anew
     assert again.version == 1 and len(store.versions("DEMO-01")) == 1
+    assert again.incarnation != deleted.stored.incarnation
+
+
+def test_a_deleted_case_is_restored_as_its_next_version(store: CaseStore) -> None:
+    store.create(_demo(), USER)
+    store.delete("DEMO-01", "bob", 1)
+    restored = store.restore("DEMO-01", "carol")
+    assert restored.version == 2 and restored.updated_by == "carol"
+    assert store.get("DEMO-01") == restored and store.deleted_cases() == []
+    assert _actions(store.audit_log("DEMO-01")) == ["create", "delete", "restore"]
+    with pytest.raises(DuplicateCaseError):
+        store.restore("DEMO-01", "carol")  # it is on the board
+    with pytest.raises(CaseNotFoundError):
+        store.restore("NOPE", "carol")
+
+
+def test_delete_is_refused_when_the_case_changed_since_it_was_confirmed(store: CaseStore) -> None:
+    created = store.create(_demo(), USER)
+    store.save(_edited(_demo(), notes="late"), 1, "bob")
+    with pytest.raises(ChangedSinceConfirmedError, match="you confirmed version 1"):
+        store.delete("DEMO-01", USER, 1)
+    with pytest.raises(CaseNotFoundError):
+        store.delete("DEMO-02", USER, 1)
+    assert store.get("DEMO-01").version == 2  # type: ignore[union-attr]
+    store.delete("DEMO-01", USER, 2, incarnation=created.incarnation)
+    assert store.get("DEMO-01") is None
+
+
+def test_an_edit_of_a_purged_case_is_never_saved_over_its_successor(store: CaseStore) -> None:
+    """ABA: X v1 opened; X deleted and purged; a new X created; the old edit is refused."""
+    first = store.create(_demo(), USER)
+    store.delete("DEMO-01", "bob", 1)
+    [gone] = store.deleted_cases()
+    store.purge_expired("sweeper", now=gone.deleted_at + timedelta(days=31))
+    second = store.create(_edited(_demo(), notes="the new DEMO-01"), "carol")
+    assert second.version == first.version == 1
+    with pytest.raises(CaseReplacedError, match="not the case you opened"):
+        store.save(_edited(_demo(), notes="old edit"), 1, USER, incarnation=first.incarnation)
+    with pytest.raises(CaseReplacedError):
+        store.delete("DEMO-01", USER, 1, incarnation=first.incarnation)
+    assert store.get("DEMO-01").case.notes == "the new DEMO-01"  # type: ignore[union-attr]
 
 
 # -- drafts ------------------------------------------------------------------------------------
@@ -345,7 +403,7 @@ def test_every_change_export_and_decision_has_an_audit_row(store: CaseStore) -> 
     store.log_event("e", "export", "DEMO-01", "pdf one-pager")
     store.record_decision("DEMO-01", BoardDecision(recommendation="Observe"), "f")
     store.log_event("g", "login")
-    store.delete("DEMO-01", "h")
+    store.delete("DEMO-01", "h", 4)
     everything = store.audit_log()
     assert [(e.action, e.user, e.case_id) for e in everything] == [
         ("create", "a", "DEMO-01"),
@@ -366,8 +424,9 @@ def test_every_change_export_and_decision_has_an_audit_row(store: CaseStore) -> 
 
 def test_audit_log_is_append_only_in_the_database(store: CaseStore) -> None:
     store.log_event(USER, "export", "DEMO-01", "csv")
+    # SQLite: the triggers refuse; PostgreSQL: the app's role has no such right at all.
     for statement in ("UPDATE audit_log SET detail = 'forged'", "DELETE FROM audit_log"):
-        with pytest.raises(DBAPIError, match="append-only"):
+        with pytest.raises(DBAPIError, match=r"append-only|permission denied for table audit_log"):
             with store.engine.begin() as conn:
                 conn.execute(text(statement))
     assert [e.detail for e in store.audit_log()] == ["csv"]
@@ -463,7 +522,7 @@ def test_demo_cases_load_once_into_a_store_that_never_held_a_case(store: CaseSto
     assert {s.case_id for s in store.list_cases()} == {c.case_id for c in demo_cases()}
     assert store.load_demo_cases_if_empty("local:setup") == 0
     for s in store.list_cases():
-        store.delete(s.case_id, USER)
+        store.delete(s.case_id, USER, s.version)
     assert store.load_demo_cases_if_empty("local:setup") == 0  # deleted demos stay deleted
     assert store.count() == 0
 
@@ -499,13 +558,14 @@ def test_store_init_loads_demo_cases_then_leaves_the_store_alone(
 @pytest.mark.parametrize(
     ("st_user", "env", "expected"),
     [
+        # The identity provider's subject, never a name or an e-mail the user can change.
         (
-            {"is_logged_in": True, "email": "dr.a@hospital.example", "name": "Dr A"},
+            {"is_logged_in": True, "sub": "1234", "email": "dr.a@hospital.example", "name": "A"},
             {},
-            "dr.a@hospital.example",
+            "1234",
         ),
-        ({"is_logged_in": True, "name": "Dr A"}, {}, "Dr A"),
         ({"is_logged_in": True, "sub": "1234"}, {}, "1234"),
+        ({"is_logged_in": True, "name": "Dr A"}, {"LMS_BOARD_USER": "x"}, "local:x"),
         ({"is_logged_in": False}, {"LMS_BOARD_USER": "board-pc"}, "local:board-pc"),
         ({}, {"LMS_BOARD_USER": "board-pc"}, "local:board-pc"),
         (None, {"LMS_BOARD_USER": "  bob\n\x00 "}, "local:bob"),

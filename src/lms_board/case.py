@@ -28,6 +28,8 @@ from pydantic import (
     model_validator,
 )
 
+from lms_board.strict_json import DuplicateKeyError, unique_keys
+
 SCHEMA_VERSION = 1
 
 
@@ -460,9 +462,11 @@ def parse_case_json(text: str | bytes) -> Case:
         if isinstance(text, bytes):
             # Strict UTF-8 (json.loads on bytes would let encoded surrogates through).
             text = text.decode("utf-8-sig")
-        data = json.loads(text, parse_constant=_reject_constant)
+        data = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=unique_keys)
     except UnicodeDecodeError as exc:
         raise CaseError([f"(file): not UTF-8 text ({exc.reason})"]) from None
+    except DuplicateKeyError as exc:
+        raise CaseError([f"(file): {exc}"]) from None
     except (json.JSONDecodeError, ValueError) as exc:
         raise CaseError([f"(file): not valid JSON ({exc})"]) from None
     except RecursionError:

@@ -104,12 +104,14 @@ def _extra_commands() -> list[
     Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]
 ]:
     """Subcommands owned by other modules, each a ``register(subparsers)`` function:
-    import and export-store, trials refresh, export and packet."""
+    import and export-store, trials refresh, export and packet, audit and purge, serve."""
     from lms_board.export.cli import register as register_export
     from lms_board.interchange.cli import register as register_store_io
+    from lms_board.serve import register as register_serve
+    from lms_board.store.cli import register as register_store
     from lms_board.trials_refresh import register as register_trials
 
-    return [register_store_io, register_trials, register_export]
+    return [register_store_io, register_trials, register_export, register_store, register_serve]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -124,6 +126,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # every other error: one message and exit 2, no traceback
+        from lms_board.cli_errors import report
+
+        return report(exc)
 
 
 if __name__ == "__main__":

@@ -457,9 +457,39 @@ class FormCheck:
         return [m for m in msgs if not m.endswith("required field is missing")]
 
 
-def check_form(form: Mapping[str, Any]) -> FormCheck:
-    """Validate the form as a case; every error is placed on the widget it names."""
+def keep_unchanged(data: dict[str, Any], form: Mapping[str, Any], original: Case) -> dict[str, Any]:
+    """``data`` (from :func:`form_to_case_dict`) with every field the user did not touch set
+    back to its stored value, so opening and saving a case never rewrites it: a marker stored
+    as ``CD117 (KIT)`` stays so (typed in, it would read ``cd117_(kit)``), a comorbidity
+    holding a line break stays one item, text keeps its spaces."""
+    shown = case_to_form(original)
+    given = original.to_json_dict()  # exactly the keys the stored case has
+    for f in FIELDS:
+        if f.key == IHC_OTHER or f.key.startswith("pathology.ihc.") or not applies(f.key, form):
+            continue
+        if form.get(f.key) != shown.get(f.key):
+            continue
+        *parents, leaf = f.key.split(".")
+        node: Any = given
+        for part in parents:
+            node = node.get(part) if isinstance(node, dict) else None
+        if isinstance(node, dict) and leaf in node:
+            _put(data, f.key, node[leaf])
+    if form.get(IHC_OTHER) == shown.get(IHC_OTHER):
+        ihc = {k: v for k, v in data["pathology"].get("ihc", {}).items() if k in COMMON_IHC}
+        ihc.update({k: v.value for k, v in original.pathology.ihc.items() if k not in COMMON_IHC})
+        if ihc:
+            data["pathology"]["ihc"] = ihc
+    return data
+
+
+def check_form(form: Mapping[str, Any], original: Case | None = None) -> FormCheck:
+    """Validate the form as a case; every error is placed on the widget it names. With the
+    ``original`` (the stored case the form was opened from), untouched fields keep their
+    stored values exactly (:func:`keep_unchanged`)."""
     data, errors = form_to_case_dict(form)
+    if original is not None:
+        data = keep_unchanged(data, form, original)
     try:
         case = parse_case(data)
         messages: list[str] = []
@@ -506,14 +536,28 @@ def live_grade(form: Mapping[str, Any]) -> Grade | None:
     return fnclcc_grade(pathology)
 
 
-def draft_key(user: str, case_id: str | None) -> str:
-    """Store key of a user's unsaved intake form: ``user:CASE-ID`` or ``user:new``."""
-    return f"{user}:{case_id or 'new'}"
+#: The last part of the draft key of a new case: ``*`` is never in a case id, so a case whose
+#: id is ``new`` has a draft of its own.
+NEW_CASE = "*new"
+_SESSION = "\x1fsession="
+_TOKEN = re.compile(r"[0-9a-f]{1,32}")
 
 
-def draft_prefix(user: str) -> str:
-    """What every draft key of ``user`` starts with (for ``store.list_drafts``)."""
-    return f"{user}:"
+def draft_owner(user: str, browser_session: str | None = None) -> str:
+    """Whose drafts these are: a signed-in user's (``user``: they follow the user), or one
+    browser session's of a local user (``local:...`` names are shared by everybody at the
+    machine, so each browser session keeps its own drafts)."""
+    return user if browser_session is None else f"{user}{_SESSION}{browser_session}"
+
+
+def draft_key(owner: str, case_id: str | None) -> str:
+    """Store key of an unsaved intake form: ``owner:CASE-ID`` or ``owner:*new``."""
+    return f"{owner}:{case_id or NEW_CASE}"
+
+
+def draft_prefix(owner: str) -> str:
+    """What every draft key of ``owner`` starts with (for ``store.list_drafts``)."""
+    return f"{owner}:"
 
 
 _DRAFT_CASE_ID = re.compile(r"[A-Za-z0-9._-]{1,40}")
@@ -521,36 +565,59 @@ _DRAFT_CASE_ID = re.compile(r"[A-Za-z0-9._-]{1,40}")
 
 @dataclass(frozen=True)
 class SavedDraft:
-    """A user's unsaved intake form kept in the store: of a case, or of a new case (``None``)."""
+    """An unsaved intake form kept in the store: of a case, or of a new case (``None``)."""
 
+    key: str
     case_id: str | None
     saved_at: datetime
+    #: Kept by another browser session of the same (local) user.
+    elsewhere: bool = False
 
     @property
     def label(self) -> str:
         """``Restore your unsaved draft of DEMO-03 (saved 2026-11-21 10:42 UTC)``."""
         what = self.case_id or "a new case"
         when = self.saved_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
-        return f"Restore your unsaved draft of {what} (saved {when} UTC)"
+        where = " in another browser session" if self.elsewhere else ""
+        return f"Restore your unsaved draft of {what} (saved {when} UTC{where})"
 
 
-def user_drafts(user: str, listed: Iterable[tuple[str, datetime]]) -> list[SavedDraft]:
-    """``user``'s drafts from ``store.list_drafts(draft_prefix(user))``, in the given order.
+def _case_part(rest: str) -> tuple[bool, str | None]:
+    if rest == NEW_CASE:
+        return True, None
+    if _DRAFT_CASE_ID.fullmatch(rest):
+        return True, rest
+    return False, None
 
-    A key whose rest is not a case id or ``new`` is not this user's: ``alice:x:DEMO-01`` is a
+
+def user_drafts(
+    user: str, listed: Iterable[tuple[str, datetime]], owner: str | None = None
+) -> list[SavedDraft]:
+    """``user``'s drafts from ``store.list_drafts(user)``, in the given order: those of
+    ``owner`` (default ``user``), then, marked ``elsewhere``, those of their other browser
+    sessions and any kept under the bare user name.
+
+    A key whose rest is not a case id or ``*new`` is not this user's: ``alice:x:DEMO-01`` is a
     draft of user ``alice:x``, whose name merely starts like ``alice``'s prefix.
     """
-    prefix = draft_prefix(user)
-    found: list[SavedDraft] = []
+    owner = owner or user
+    mine: list[SavedDraft] = []
+    others: list[SavedDraft] = []
     for key, saved_at in listed:
-        if not key.startswith(prefix):
+        if key.startswith(f"{user}{_SESSION}"):
+            token, sep, rest = key[len(user) + len(_SESSION) :].partition(":")
+            if not sep or not _TOKEN.fullmatch(token):
+                continue
+        elif key.startswith(f"{user}:"):
+            rest = key[len(user) + 1 :]
+        else:
             continue
-        rest = key[len(prefix) :]
-        if rest == "new":
-            found.append(SavedDraft(None, saved_at))
-        elif _DRAFT_CASE_ID.fullmatch(rest):
-            found.append(SavedDraft(rest, saved_at))
-    return found
+        ok, case_id = _case_part(rest)
+        if not ok:
+            continue
+        own = key.startswith(draft_prefix(owner))
+        (mine if own else others).append(SavedDraft(key, case_id, saved_at, elsewhere=not own))
+    return mine + others
 
 
 def iso_date(value: Any) -> str | None:

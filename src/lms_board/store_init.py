@@ -1,7 +1,8 @@
 """``python -m lms_board.store_init``: open (and migrate) the store; load the demo cases once.
 
-``make run`` calls it before starting Streamlit. The demo cases go into a store that has never
-held a case; a store in use is left as it is.
+``make run`` (``lms-board serve``) calls it before starting Streamlit. The demo cases go into a
+store that has never held a case; a store in use is left as it is. Cases deleted more than 30
+days ago are purged.
 """
 
 from __future__ import annotations
@@ -15,7 +16,11 @@ from lms_board.store import current_user, open_store
 def main(argv: Sequence[str] | None = None) -> int:
     del argv  # no options
     store = open_store()
-    loaded = store.load_demo_cases_if_empty(current_user(None))
+    user = current_user(None)
+    purged = store.purge_expired(user)
+    if purged:
+        print(f"store {store.url}: purged {len(purged)} case(s) deleted more than 30 days ago")
+    loaded = store.load_demo_cases_if_empty(user)
     if loaded:
         print(f"store {store.url}: loaded {loaded} demo case(s)")
     else:

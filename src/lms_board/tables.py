@@ -13,6 +13,7 @@ from typing import Protocol
 import pandas as pd
 
 from lms_board.assessment import Assessment, EvidenceRef, TrialExample
+from lms_board.bidi import show_bidi
 from lms_board.case import Case
 from lms_board.knowledge import Knowledge
 from lms_board.knowledge.schema import Conditions, OptionRecord, TrialRecord
@@ -76,7 +77,7 @@ def board_table(rows: Sequence[tuple[_StoredLike, Assessment]]) -> pd.DataFrame:
             "Grade": grade_cell(assessment),
             "Stage": stage_cell(assessment),
             "Status": stored.status,
-            "Question": stored.case.question or "",
+            "Question": show_bidi(stored.case.question or ""),
             "Version": stored.version,
         }
         for stored, assessment in rows

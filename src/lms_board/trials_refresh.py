@@ -36,6 +36,7 @@ from lms_board.knowledge.loader import (
     read_trial_overlay,
 )
 from lms_board.knowledge.schema import TrialStatusUpdate
+from lms_board.paths import private_dir
 
 EXIT_BAD_INPUT = 2
 MAX_FILE_BYTES = 50_000_000
@@ -214,7 +215,7 @@ def plan_updates(
 
 
 def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 
 import pandas as pd
@@ -11,13 +12,22 @@ from lms_board.case import Case, CaseError
 from lms_board.demo import demo_cases
 from lms_board.intake import duplicate_case
 from lms_board.interchange import ImportIssue, ImportResult, read_upload
-from lms_board.store import STATUSES, DuplicateCaseError, StoredCase
+from lms_board.store import (
+    RETENTION_DAYS,
+    STATUSES,
+    DuplicateCaseError,
+    StoredCase,
+    StoreError,
+)
 from lms_board.tables import board_table
 from streamlit_app.components import nav, session
 from streamlit_app.components.text import escape_md
 
 FLASH = "board_flash"
 _UPLOAD_ROUND = "board_upload_round"
+_PARSED = "board_parsed_uploads"
+_PARSED_KEPT = 20
+_SHOWN_ERRORS = 100
 
 
 def flash() -> None:
@@ -77,11 +87,32 @@ def _picked() -> None:
     session.set_current(st.session_state["board_pick"])
 
 
+def _delete(case_id: str, version: int, incarnation: str) -> None:
+    """Delete button callback, bound to the case and version its confirmation was shown for
+    (a click that arrives without that confirmation ticked deletes nothing)."""
+    if st.session_state.get(f"board_delete_sure_{case_id}_{version}") is not True:
+        st.session_state[FLASH] = ("error", f"Nothing deleted: tick 'Yes, delete {case_id}' first.")
+        return
+    try:
+        session.store().delete(case_id, session.user(), version, incarnation=incarnation)
+    except StoreError as exc:  # gone, changed or replaced since the confirmation
+        st.session_state[FLASH] = ("error", str(exc))
+        return
+    if session.current_case_id() == case_id:
+        session.set_current(None)
+    st.session_state[FLASH] = (
+        "success",
+        f"Deleted {case_id} (version {version}). A coordinator can restore it from "
+        f"Deleted cases for {RETENTION_DAYS} days.",
+    )
+
+
 def actions(cases: list[StoredCase]) -> StoredCase:
     """Open, duplicate, delete and set the status of one case; returns the selected case."""
     ids = [s.case_id for s in cases]
     current = session.current_case_id()
     st.session_state["board_pick"] = current if current in ids else ids[0]
+    editor = session.can_edit()
     row = st.container(horizontal=True, vertical_alignment="bottom", gap="small")
     picked = row.selectbox(
         "Selected case",
@@ -91,7 +122,7 @@ def actions(cases: list[StoredCase]) -> StoredCase:
         on_change=_picked,
     )
     stored = next(s for s in cases if s.case_id == picked)
-    if row.button("Edit", key="board_open_intake", on_click=_open, args=(picked,)):
+    if editor and row.button("Edit", key="board_open_intake", on_click=_open, args=(picked,)):
         st.switch_page(nav.INTAKE)
     if row.button("Assessment", key="board_open", on_click=_open, args=(picked,)):
         st.switch_page(nav.ASSESSMENT)
@@ -102,17 +133,28 @@ def actions(cases: list[StoredCase]) -> StoredCase:
         key=f"board_status_{picked}",
         on_change=_set_status,
         args=(picked,),
+        disabled=not editor,
     )
+    if not editor:
+        return stored
     with row.popover("Copy or delete"):
         new_id = st.text_input("New case id", value=f"{picked}-copy", key="board_dup_id")
         if st.button("Duplicate", key="board_duplicate"):
             _duplicate(stored, new_id)
         st.divider()
-        sure = st.checkbox(f"Yes, delete {picked}", key="board_delete_sure")
-        if st.button("Delete", key="board_delete", disabled=not sure, type="primary"):
-            session.store().delete(picked, session.user())
-            st.session_state[FLASH] = ("success", f"Deleted {picked}.")
-            st.rerun()
+        # Bound to this case and version: another case, or this one changed, needs a new tick.
+        bound = f"{picked}_{stored.version}"
+        sure = st.checkbox(
+            f"Yes, delete {picked} (version {stored.version})", key=f"board_delete_sure_{bound}"
+        )
+        st.button(
+            "Delete",
+            key=f"board_delete_{bound}",
+            disabled=not sure,
+            type="primary",
+            on_click=_delete,
+            args=(picked, stored.version, stored.incarnation),
+        )
     return stored
 
 
@@ -145,12 +187,13 @@ def import_files() -> None:
         return
     result = ImportResult()
     for f in files:
-        result.extend(read_upload(f.name, f.getvalue()))
+        result.extend(_parsed(f.name, f.getvalue()))
     existing = {s.case_id for s in session.store().list_cases()}
     found = list(zip(result.cases, result.origins, strict=True))
     new = [(case, origin) for case, origin in found if case.case_id not in existing]
     taken = [(case, origin) for case, origin in found if case.case_id in existing]
     _show_errors(result.errors)
+    _show_notices(result.notices)
     if taken:
         lines = "\n".join(f"- {escape_md(c.case_id)} ({escape_md(o)})" for c, o in taken)
         st.warning(
@@ -171,18 +214,41 @@ def import_files() -> None:
         st.rerun()
 
 
+def _parsed(name: str, data: bytes) -> ImportResult:
+    """``read_upload`` once per file content (by its SHA-256), not on every rerun; kept in this
+    session only, and only while the file is uploaded (nothing about a case is cached beyond)."""
+    memo: dict[tuple[str, str], ImportResult] = st.session_state.setdefault(_PARSED, {})
+    key = (name, hashlib.sha256(data).hexdigest())
+    if key not in memo:
+        if len(memo) >= _PARSED_KEPT:
+            memo.clear()
+        memo[key] = read_upload(name, data)
+    return memo[key]
+
+
 def _show_errors(errors: list[ImportIssue]) -> None:
     """One box per file, one line per problem: ``row 3: patient.age: ...``."""
     by_source: dict[str, list[ImportIssue]] = defaultdict(list)
     for issue in errors:
         by_source[issue.source].append(issue)
     for source, issues in by_source.items():
-        lines = "\n".join(f"- {escape_md(issue)}" for issue in issues)
+        lines = "\n".join(f"- {escape_md(issue)}" for issue in issues[:_SHOWN_ERRORS])
+        if len(issues) > _SHOWN_ERRORS:
+            lines += f"\n- … and {len(issues) - _SHOWN_ERRORS} more problems"
         whole = any(not issue.where for issue in issues)
         head = f"**{escape_md(source)}**: " + (
             "not imported" if whole else "these rows or items are not imported"
         )
         st.error(f"{head}\n\n{lines}", icon=":material/block:")
+
+
+def _show_notices(notices: list[ImportIssue]) -> None:
+    """What the files hold that is not imported (FHIR resources and elements LMS Board does
+    not keep), so nothing is dropped without the user knowing."""
+    if not notices:
+        return
+    lines = "\n".join(f"- {escape_md(n.with_source())}" for n in notices)
+    st.info(f"Read but not imported:\n\n{lines}", icon=":material/info:")
 
 
 def _import(cases: list[Case], skipped: int) -> None:

@@ -6,6 +6,7 @@ import streamlit as st
 
 from lms_board import DISCLAIMER, __version__
 from lms_board.knowledge import knowledge_reviewed_date
+from lms_board.serve import server_summary
 from streamlit_app.components import session
 
 _PICK = "app_case_pick"
@@ -37,7 +38,13 @@ def sidebar() -> None:
             on_change=_picked,
         )
         with st.expander("About"):
+            access = session.access()
             st.text(f"LMS Board {__version__}")
             st.text(f"Knowledge base reviewed {knowledge_reviewed_date().isoformat()}")
-            st.text(f"Working as {session.user()}")
+            if access.signed_in:
+                st.text(f"Signed in as {access.display} ({access.user}), {access.role}")
+                st.button("Sign out", key="app_logout", on_click=st.logout)
+            else:
+                st.text(f"Working as {access.user}")
+            st.caption(server_summary(st.get_option))
             st.caption(DISCLAIMER)

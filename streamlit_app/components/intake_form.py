@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from lms_board.case import Case
 from lms_board.export.text import grade_text
 from lms_board.intake import (
     FIELD_BY_KEY,
@@ -32,20 +33,29 @@ from lms_board.intake import (
     check_form,
     choice_label,
     draft_key,
-    draft_prefix,
+    draft_owner,
     empty_form,
     iso_date,
     live_grade,
     metastasis_key,
     user_drafts,
 )
-from lms_board.store import DuplicateCaseError, StaleVersionError, StoredCase
+from lms_board.store import (
+    CaseNotFoundError,
+    CaseReplacedError,
+    DuplicateCaseError,
+    StaleVersionError,
+    StoredCase,
+)
 from streamlit_app.components import session
 from streamlit_app.components.text import escape_md
 
 FORM = "intake_form"
 EDITING = "intake_editing"
 BASE = "intake_base_version"
+INCARNATION = "intake_base_incarnation"
+RESTORED_FROM = "intake_restored_from"
+ORPHAN = "intake_orphan"
 LOADED = "intake_loaded_for"
 SAVED_DRAFT = "intake_saved_draft"
 SUBMITTED = "intake_submitted"
@@ -91,28 +101,40 @@ def _reset_widgets() -> None:
         del st.session_state[key]
 
 
-def load_form(case_id: str | None) -> None:
-    """Fill the form for ``case_id`` (``None``: a new case): its draft, else the stored case."""
+def owner() -> str:
+    """Whose drafts this session keeps: a signed-in user's, else this browser session's."""
+    access = session.access()
+    return draft_owner(access.user, None if access.signed_in else session.browser_session())
+
+
+def load_form(case_id: str | None, draft_from: str | None = None) -> None:
+    """Fill the form for ``case_id`` (``None``: a new case): the draft at ``draft_from``, else
+    this session's draft of it, else the stored case."""
     ss = st.session_state
-    store, user = session.store(), session.user()
+    store = session.store()
     ss[LOADED] = case_id
     stored = store.get(case_id) if case_id else None
-    if stored is None:
+    draft = store.load_draft(draft_from or draft_key(owner(), case_id))
+    if stored is None and draft is None:
         case_id = None
-    draft = store.load_draft(draft_key(user, case_id))
+        draft = store.load_draft(draft_key(owner(), None))
     form = empty_form()
     ss[FLASH] = None
+    incarnation = stored.incarnation if stored else None
     if draft and isinstance(draft.get("form"), dict):
         form.update({k: v for k, v in draft["form"].items() if k in form})
         base = draft.get("base_version", stored.version if stored else None)
+        incarnation = draft.get("incarnation", incarnation)
         ss[FLASH] = ("info", f"Restored your unsaved draft ({draft.get('saved_at', '')}).")
     elif stored is not None:
         form = case_to_form(stored.case)
         base = stored.version
     else:
         base = None
-    ss[FORM], ss[EDITING], ss[BASE] = form, case_id, base
+    ss[FORM], ss[EDITING], ss[BASE], ss[INCARNATION] = form, case_id, base, incarnation
     ss[SAVED_DRAFT], ss[SUBMITTED], ss[CONFLICT] = copy.deepcopy(form), False, None
+    ss[RESTORED_FROM] = draft_from
+    ss[ORPHAN] = None
     _reset_widgets()
 
 
@@ -120,7 +142,7 @@ def sync() -> dict[str, Any]:
     """The form state, loaded for the current case if needed and updated from the widgets."""
     ss = st.session_state
     current = session.current_case_id()
-    if FORM not in ss or ss.get(LOADED, _UNSET) != current:
+    if (FORM not in ss or ss.get(LOADED, _UNSET) != current) and not _kept_after_delete(current):
         load_form(current)
     form: dict[str, Any] = ss[FORM]
     for key in _all_keys():
@@ -128,6 +150,25 @@ def sync() -> dict[str, Any]:
             value = ss[W + key]
             form[key] = iso_date(value) if _field(key).kind == "date" else value
     return form
+
+
+def _kept_after_delete(current: str | None) -> bool:
+    """The case being edited was deleted by someone else (so it is no longer the current
+    case): keep the unsaved edit on screen and say what happened, instead of a blank form."""
+    ss = st.session_state
+    editing = ss.get(EDITING)
+    if current is not None or not editing or FORM not in ss:
+        return False
+    store = session.store()
+    if store.get(editing) is not None or store.load_draft(draft_key(owner(), editing)) is None:
+        return False
+    ss[LOADED], ss[ORPHAN] = None, editing
+    ss[FLASH] = (
+        "error",
+        f"{editing} was deleted while you were editing it (see Deleted cases). Nothing was "
+        "saved; your edit is kept as your draft.",
+    )
+    return True
 
 
 def _widget(key: str, field: FormField, check: FormCheck, label: str | None = None) -> None:
@@ -250,16 +291,20 @@ def autosave(form: dict[str, Any]) -> None:
         "form": copy.deepcopy(form),
         "editing": ss.get(EDITING),
         "base_version": ss.get(BASE),
+        "incarnation": ss.get(INCARNATION),
         "saved_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
     }
-    session.store().save_draft(draft_key(session.user(), ss.get(EDITING)), payload, session.user())
+    session.store().save_draft(draft_key(owner(), ss.get(EDITING)), payload, session.user())
     ss[SAVED_DRAFT] = copy.deepcopy(form)
 
 
 def _saved(stored: StoredCase, verb: str) -> None:
     ss = st.session_state
-    session.store().clear_draft(draft_key(session.user(), ss.get(EDITING)))
-    session.store().clear_draft(draft_key(session.user(), stored.case_id))
+    store = session.store()
+    store.clear_draft(draft_key(owner(), ss.get(EDITING)))
+    store.clear_draft(draft_key(owner(), stored.case_id))
+    if ss.get(RESTORED_FROM):
+        store.clear_draft(ss[RESTORED_FROM])
     session.set_current(stored.case_id)
     load_form(stored.case_id)
     ss[FLASH] = ("success", f"{verb} {stored.case_id} (version {stored.version}).")
@@ -270,7 +315,7 @@ def save() -> None:
     ss = st.session_state
     form = sync()
     ss[SUBMITTED] = True
-    check = check_form(form)
+    check = check_form(form, _original())
     if check.case is None:
         ss[FLASH] = ("error", "Not saved: fix the fields marked below. Your input is kept.")
         return
@@ -279,13 +324,59 @@ def save() -> None:
         if editing is None:
             _saved(store.create(check.case, user), "Created")
         else:
-            _saved(store.save(check.case, ss[BASE], user), "Saved")
+            saved = store.save(check.case, ss[BASE], user, incarnation=ss.get(INCARNATION))
+            _saved(saved, "Saved")
     except DuplicateCaseError as exc:
         ss[FLASH] = ("error", "Not saved: that case id is taken.")
         ss[TAKEN] = (check.case.case_id, f"case_id: {exc}")
     except StaleVersionError as exc:
         ss[CONFLICT] = (exc.current, exc.attempted)
         ss[FLASH] = ("error", str(exc))
+    except (CaseNotFoundError, CaseReplacedError) as exc:  # deleted, or its id reused
+        ss[ORPHAN] = editing
+        ss[FLASH] = ("error", f"Not saved. {exc} Your edit is kept as your draft.")
+
+
+def _as_new_case() -> None:
+    """Keep the form, but as a new case: its id can be changed, and saving creates a case."""
+    ss = st.session_state
+    store = session.store()
+    old_key = draft_key(owner(), ss.get(EDITING))
+    draft = store.load_draft(old_key)
+    ss[EDITING], ss[BASE], ss[INCARNATION], ss[ORPHAN] = None, None, None, None
+    ss[LOADED] = None
+    session.set_current(None)
+    if draft is not None:
+        draft.update(editing=None, base_version=None, incarnation=None)
+        store.save_draft(draft_key(owner(), None), draft, session.user())
+        store.clear_draft(old_key)
+    ss[FLASH] = ("info", "Your edit is now a new case: give it a case id and save it.")
+
+
+def orphan_panel() -> None:
+    """After a save of a case that was deleted (or replaced): what the user can do now."""
+    case_id = st.session_state.get(ORPHAN)
+    if not case_id:
+        return
+    with st.container(border=True):
+        st.markdown(
+            f"**{escape_md(case_id)} is no longer the case you opened.** Your edit is kept as "
+            "your draft. A coordinator can restore a deleted case from Deleted cases (then "
+            "save again), or you can save your edit as a new case."
+        )
+        st.button("Save my edit as a new case", key="intake_as_new", on_click=_as_new_case)
+
+
+def _original() -> Case | None:
+    """The stored case the form was opened from (its base version), if it is still there."""
+    ss = st.session_state
+    editing = ss.get(EDITING)
+    stored = session.store().get(editing) if editing else None
+    if stored is None or stored.version != ss.get(BASE):
+        return None
+    if ss.get(INCARNATION) and stored.incarnation != ss.get(INCARNATION):
+        return None
+    return stored.case
 
 
 def flash() -> None:
@@ -298,12 +389,20 @@ def flash() -> None:
 def _keep_mine() -> None:
     ss = st.session_state
     current, attempted = ss[CONFLICT]
-    _saved(session.store().save(attempted, current.version, session.user()), "Saved your edit as")
+    try:
+        saved = session.store().save(
+            attempted, current.version, session.user(), incarnation=current.incarnation
+        )
+    except (StaleVersionError, CaseNotFoundError, CaseReplacedError) as exc:
+        ss[CONFLICT] = (exc.current, exc.attempted) if isinstance(exc, StaleVersionError) else None
+        ss[FLASH] = ("error", f"Not saved. {exc}")
+        return
+    _saved(saved, "Saved your edit as")
 
 
 def _take_theirs() -> None:
     current, _ = st.session_state[CONFLICT]
-    session.store().clear_draft(draft_key(session.user(), current.case_id))
+    session.store().clear_draft(draft_key(owner(), current.case_id))
     load_form(current.case_id)
     st.session_state[FLASH] = ("info", f"Loaded the stored version {current.version}.")
 
@@ -343,30 +442,36 @@ def _cell(value: Any) -> str:
     return NOT_RECORDED if value is None else str(value)
 
 
-def _restore(case_id: str | None) -> None:
+def _restore(case_id: str | None, key: str) -> None:
+    ss = st.session_state
+    if case_id is not None and session.store().get(case_id) is None:  # deleted since
+        session.set_current(None)
+        load_form(case_id, draft_from=key)
+        ss[LOADED], ss[ORPHAN] = None, case_id
+        return
     session.set_current(case_id)
-    load_form(case_id)
+    load_form(case_id, draft_from=key)
 
 
 def draft_offers() -> None:
     """A button for each of this user's other unsaved drafts, e.g. after a reload: the form
-    shows the current case's draft by itself, the others are one click away."""
-    store, user, loaded = session.store(), session.user(), st.session_state.get(EDITING)
-    drafts = [
-        d
-        for d in user_drafts(user, store.list_drafts(draft_prefix(user)))
-        if d.case_id != loaded and (d.case_id is None or store.get(d.case_id) is not None)
-    ]
+    shows the current case's draft by itself, the others are one click away (those of other
+    browser sessions of a local user too, and those of cases deleted since)."""
+    ss = st.session_state
+    store, loaded = session.store(), ss.get(RESTORED_FROM) or draft_key(owner(), ss.get(EDITING))
+    user = session.user()
+    drafts = [d for d in user_drafts(user, store.list_drafts(user), owner()) if d.key != loaded]
     if not drafts:
         return
     with st.container(border=True):
         st.markdown("**Unsaved drafts from earlier**")
-        for d in drafts:
+        for n, d in enumerate(drafts):
+            gone = d.case_id is not None and store.get(d.case_id) is None
             st.button(
-                escape_md(d.label),
-                key=f"intake_restore_{d.case_id or 'new'}",
+                escape_md(d.label + (" · the case is no longer on the board" if gone else "")),
+                key=f"intake_restore_{d.case_id or 'new'}" + (f"_{n}" if d.elsewhere else ""),
                 on_click=_restore,
-                args=(d.case_id,),
+                args=(d.case_id, d.key),
                 icon=":material/restore:",
             )
 
@@ -374,7 +479,7 @@ def draft_offers() -> None:
 def discard_draft() -> None:
     """Forget the restored draft and show the stored case (or a blank form)."""
     ss = st.session_state
-    session.store().clear_draft(draft_key(session.user(), ss.get(EDITING)))
+    session.store().clear_draft(ss.get(RESTORED_FROM) or draft_key(owner(), ss.get(EDITING)))
     load_form(ss.get(EDITING))
 
 

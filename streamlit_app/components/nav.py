@@ -14,6 +14,9 @@ IMAGING = "../pages/imaging.py"
 EVIDENCE = "../pages/evidence.py"
 PRESENT = "../pages/present.py"
 EXPORT = "../pages/export.py"
+DELETED = "../pages/deleted.py"
+#: The page icon, bundled (nothing is fetched to show it).
+ICON = ROOT / "streamlit_app" / "assets" / "icon.png"
 
 
 def export_page_exists() -> bool:

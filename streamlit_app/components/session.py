@@ -7,26 +7,71 @@ The store is the source of truth: nothing about a patient goes into ``st.cache_d
 
 from __future__ import annotations
 
+import secrets
+from typing import Any
+
 import streamlit as st
 
+from lms_board.access import Access, access_of
 from lms_board.assess import assess
 from lms_board.assessment import Assessment
-from lms_board.store import CaseStore, StoredCase, current_user, open_store
-from streamlit_app.components import nav
+from lms_board.store import CaseStore, StoredCase, open_store
+from streamlit_app import hardening
+from streamlit_app.components import login, nav
 
 CURRENT = "current_case_id"
 _ASSESSMENTS = "app_assessments"
+_BROWSER_SESSION = "app_browser_session"
+
+
+def access() -> Access:
+    """Who is working and in what role; with a login configured, nobody gets past this
+    without one (the sign-in page is shown and the run stops)."""
+    configured = hardening.login_configured()
+    auth: Any = st.secrets.get("auth", {}) if configured else {}
+    settings: Any = st.secrets.get("lms_board", {}) if configured else {}
+    found = access_of(st.user.to_dict(), login=configured, settings=settings)
+    if found is None:
+        login.login_page(auth)
+        st.stop()
+        raise AssertionError("unreachable")  # st.stop() ends the run
+    if found.role is None:
+        login.no_role_page(found)
+        st.stop()
+    return found
 
 
 def store() -> CaseStore:
-    """The store (``$DATABASE_URL`` or the SQLite file under ``$LMS_BOARD_DATA``); the
-    engine is made once per process, so opening it on every rerun is cheap."""
+    """The store (``$DATABASE_URL`` or the SQLite file under ``$LMS_BOARD_DATA``), for a user
+    who may see it; the engine is made once per process, so this is cheap on every rerun."""
+    access()
     return open_store()
 
 
 def user() -> str:
-    """Who is working: the logged-in user, else ``local:$LMS_BOARD_USER`` or the OS login."""
-    return current_user(st.user)
+    """Who is working: the signed-in user's subject, else ``local:$LMS_BOARD_USER`` or the
+    OS login."""
+    return access().user
+
+
+def can_edit() -> bool:
+    return access().can_edit
+
+
+def require_editor() -> None:
+    """Stop a page that changes cases for a user who may only read."""
+    if not can_edit():
+        st.info(
+            "You can read and present the board; entering and changing cases is for coordinators.",
+            icon=":material/visibility:",
+        )
+        st.stop()
+
+
+def browser_session() -> str:
+    """A random id of this browser session (drafts of a local user are kept per session)."""
+    token: str = st.session_state.setdefault(_BROWSER_SESSION, secrets.token_hex(8))
+    return token
 
 
 def current_case_id() -> str | None:

@@ -7,16 +7,14 @@ Without /usr/bin/chromium the tests skip with the reason, unless LMS_BOARD_REQUI
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
+from live_server import free_port, guarded, running
 
 from lms_board.store import database_url, open_store
 
@@ -65,27 +63,6 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
     return {**browser_context_args, "viewport": {"width": 1280, "height": 720}}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-def _wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {proc.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.read().strip() == b"ok":
-                    return
-        except OSError:
-            time.sleep(0.25)
-    raise RuntimeError(f"streamlit at {url} not healthy after {timeout} s")
-
-
 @pytest.fixture(scope="session")
 def app_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The app's data dir (its own SQLite file), with the demo cases loaded."""
@@ -95,43 +72,55 @@ def app_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def app_url(app_data: Path) -> Iterator[str]:
-    """``streamlit run streamlit_app/app.py`` on 127.0.0.1 at a free port."""
+def netguard_log(app_data: Path) -> Path:
+    """Where the app server's network guard writes any connection beyond 127.0.0.1."""
+    return app_data / "netguard.log"
+
+
+@pytest.fixture(scope="session")
+def app_url(app_data: Path, netguard_log: Path) -> Iterator[str]:
+    """``lms-board serve`` (what ``make run`` does), started in the data folder, not the
+    repository, under the network guard, on a free loopback port."""
     require_chromium()
     env = {**os.environ, "LMS_BOARD_DATA": str(app_data), "LMS_BOARD_USER": "e2e"}
     env.pop("DATABASE_URL", None)
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    log = (app_data / "streamlit.log").open("wb")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "streamlit_app/app.py",
-            "--server.address",
-            "127.0.0.1",
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-        ],
-        cwd=REPO_ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        _wait_healthy(url, proc)
+    port = free_port()
+    cmd = [sys.executable, "-m", "lms_board", "serve", "--port", str(port), "--no-init"]
+    with running(
+        cmd,
+        cwd=app_data,
+        env=guarded(env, netguard_log),
+        port=port,
+        log=app_data / "streamlit.log",
+    ) as (url, _proc):
         yield url
-    finally:
-        proc.terminate()
+
+
+@pytest.fixture(autouse=True)
+def no_outbound_requests(request: pytest.FixtureRequest) -> Iterator[list[str]]:
+    """In every browser test: any request the page makes to a host other than 127.0.0.1 is
+    blocked and fails the test (fonts, icons, metrics: nothing may leave the machine)."""
+    if "page" not in request.fixturenames:
+        yield []
+        return
+    context = request.getfixturevalue("context")
+    seen: list[str] = []
+
+    def check(route: Any) -> None:
+        host = urlsplit(route.request.url).hostname or ""
+        if route.request.url.startswith(("data:", "blob:")) or host in ("127.0.0.1", "localhost"):
+            route.continue_()
+            return
         try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+            origin = route.request.frame.url
+        except Exception:  # a request of no frame (a service worker): count it as the page's
+            origin = ""
+        seen.append(f"{route.request.url} (from {origin})")
+        route.abort()
+
+    context.route("**/*", check)
+    yield seen
+    assert seen == [], f"the page tried to reach beyond 127.0.0.1: {seen[:10]}"
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from live_server import refused_connections
 from playwright.sync_api import Locator, Page, expect
 
 from lms_board.assess import assess
@@ -69,7 +70,9 @@ def open_app(page: Page, url: str) -> None:
     settle(page)
 
 
-def test_every_page_with_a_demo_case(page: Page, app_url: str, shots: Path) -> None:
+def test_every_page_with_a_demo_case(
+    page: Page, app_url: str, shots: Path, netguard_log: Path
+) -> None:
     case = demo_case("DEMO-04")
     label = assess(case).classification.label
     open_app(page, app_url)
@@ -113,6 +116,13 @@ def test_every_page_with_a_demo_case(page: Page, app_url: str, shots: Path) -> N
     expect(timeline).to_be_visible()
     expect(page.get_by_text("Board meeting").first).to_be_visible()
     screenshot(page, shots, "11-imaging-timeline")
+
+    goto(page, "Deleted cases")
+    expect(page.get_by_role("heading", name="Deleted cases", exact=True)).to_be_visible()
+    page.get_by_text("About").click()
+    expect(page.get_by_text("Working as local:e2e")).to_be_visible()
+    # The whole walk, server side: nothing but 127.0.0.1 (the page side: no_outbound_requests).
+    assert refused_connections(netguard_log) == []
 
 
 class Form:

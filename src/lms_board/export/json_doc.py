@@ -13,6 +13,7 @@ from typing import Any
 
 from lms_board import DISCLAIMER, __version__
 from lms_board.assessment import Assessment
+from lms_board.bidi import escape_bidi_in_json
 from lms_board.case import Case
 from lms_board.decision import BoardDecision
 from lms_board.export.text import generated_on, iso, knowledge_reviewed
@@ -49,4 +50,4 @@ def render_json(
 ) -> str:
     """Pretty-printed UTF-8 JSON of the case and its assessment."""
     data = export_dict(case, assessment, decision=decision, generated=generated)
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return escape_bidi_in_json(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"

@@ -20,7 +20,12 @@ from lms_board.decision import BoardDecision
 MORE = "…see full report"
 DASH = "–"
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
+#: Control characters, and the bidi controls that would make a document read otherwise
+#: than the stored text (lms_board.bidi): documents leave them out.
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e"
+    r"\u2066-\u2069\ufeff]"
+)
 _SPACES = re.compile(r"\s+")
 
 

@@ -2,7 +2,8 @@
 
 ``import FILE...`` reads case JSON (one case, a list, or a folder), CSV sheets and FHIR
 Bundles; it imports every good case and lists every bad row with its field. Exit codes: 0 all
-imported, 1 some case ids were already in the store (left unchanged), 2 some input was invalid.
+imported, 1 some case ids were already in the store (left unchanged), 2 some input was invalid
+or the store failed (the summary says which cases were stored and which were not).
 """
 
 from __future__ import annotations
@@ -11,9 +12,12 @@ import argparse
 import os
 import sys
 import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from lms_board import DISCLAIMER
+from lms_board.cli_errors import describe
 from lms_board.identifiers import case_identifiers
 from lms_board.interchange import cases_to_csv, cases_to_fhir_json, read_paths
 from lms_board.store import STATUSES, DuplicateCaseError, current_user, open_store
@@ -56,6 +60,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     result = read_paths(args.files)
     for issue in result.errors:
         print(f"lms-board: {issue.with_source()}", file=sys.stderr)
+    for notice in result.notices:
+        print(f"lms-board: note: {notice.with_source()}", file=sys.stderr)
     if args.dry_run:
         for case, origin in zip(result.cases, result.origins, strict=True):
             print(f"would import {case.case_id} ({origin})")
@@ -63,22 +69,39 @@ def cmd_import(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT if result.errors else 0
     store = open_store(args.database)
     user = current_user(None)
-    imported = skipped = 0
-    for case, origin in zip(result.cases, result.origins, strict=True):
+    imported: list[str] = []
+    skipped = 0
+    pending = list(zip(result.cases, result.origins, strict=True))
+    failure = ""
+    for index, (case, origin) in enumerate(pending):
         try:
-            store.create(case, user, status=args.status)
+            store.create(case, user, status=args.status, origin=origin)
         except DuplicateCaseError as exc:
             skipped += 1
             print(f"lms-board: {origin}: {exc} Not imported.", file=sys.stderr)
             continue
-        store.log_event(user, "import", case.case_id, f"from {origin}")
-        imported += 1
+        except Exception as exc:  # the store failed (disk full, read-only, connection lost)
+            failure = describe(exc)
+            not_done = [c.case_id for c, _ in pending[index:]]
+            print(f"lms-board: {origin}: {failure}", file=sys.stderr)
+            print(
+                f"lms-board: stopped; not imported: {', '.join(not_done)}",
+                file=sys.stderr,
+            )
+            break
+        imported.append(case.case_id)
         print(f"imported {case.case_id} ({origin})")
     print(
-        f"{imported} case(s) imported, {skipped} already in the store, "
-        f"{len(result.errors)} problem(s) in the input"
+        f"{len(imported)} case(s) imported"
+        + (f" ({', '.join(imported)})" if failure and imported else "")
+        + f", {skipped} already in the store, {len(result.errors)} problem(s) in the input"
+        + (
+            f", {len(pending) - len(imported) - skipped} not imported: the store failed"
+            if failure
+            else ""
+        )
     )
-    if result.errors:
+    if result.errors or failure:
         return EXIT_BAD_INPUT
     return EXIT_DUPLICATES if skipped else 0
 
@@ -105,26 +128,34 @@ def cmd_export_store(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     text = cases_to_csv(cases) if args.format == "csv" else cases_to_fhir_json(cases)
     output = Path(args.output)
-    _write_atomically(output, text)
     user = current_user(None)
     flagged = {case_id for case_id, _hit in hits}
-    for s in stored:
-        note = "; identifier warning confirmed" if s.case_id in flagged else ""
-        store.log_event(
-            user, "export", s.case_id, f"{args.format} (store export to {output.name}){note}"
+    events: list[tuple[str | None, str]] = [
+        (
+            s.case_id,
+            f"{args.format} (store export to {output.name})"
+            + ("; identifier warning confirmed" if s.case_id in flagged else ""),
         )
+        for s in stored
+    ]
+    # The file appears only once its audit rows are committed: no export without its record.
+    with _staged(output, text) as publish:
+        store.log_events(user, "export", events)
+        publish()
     print(f"wrote {len(cases)} case(s) to {output} ({args.format})")
     print(DISCLAIMER)
     return 0
 
 
-def _write_atomically(path: Path, text: str) -> None:
+@contextmanager
+def _staged(path: Path, text: str) -> Iterator[Callable[[], None]]:
+    """Write ``text`` to a temporary file beside ``path``; ``publish()`` moves it into place.
+    Without ``publish()`` (an error in between) the temporary file is removed."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
+        yield lambda: os.replace(tmp, path)
+    finally:
         Path(tmp).unlink(missing_ok=True)
-        raise

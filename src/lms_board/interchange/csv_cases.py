@@ -4,6 +4,8 @@ Columns are the case format's dotted field names (``patient.age``); an empty cel
 known". Lists are joined with ``; ``, IHC as ``desmin=positive; sma=positive`` and metastases
 as ``lung:2:true; liver:1:false`` (site:count:resectable; ``none`` = checked, none found). A backslash escapes ``;``, ``=``
 and itself inside a list item. Row numbers count the header as row 1, as a spreadsheet does.
+A cell a spreadsheet would run as a formula (``= + - @``, TAB, CR first) is written with a
+``'`` in front, and read back without it.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import csv
 import io
 import math
 import types
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
@@ -28,6 +31,8 @@ LIST_SEPARATOR = "; "
 #: an empty cell means distant extent not recorded.
 NO_METASTASES = "none"
 MAX_CSV_BYTES = 20 * 1024 * 1024
+#: Every column name once is about 1 500 characters; a first row far longer is no header.
+MAX_HEADER_CHARS = 64 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +143,26 @@ def _items(cell: str) -> list[str]:
     return [p.strip() for p in _split(cell, ";") if p.strip()]
 
 
+# -- formulas (OWASP "CSV injection") ------------------------------------------------------
+
+#: A spreadsheet reads a cell that starts with one of these as a formula (OWASP).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(cell: str) -> str:
+    """``cell`` with a ``'`` in front when a spreadsheet would run it as a formula
+    (``=HYPERLINK(...)`` -> ``'=HYPERLINK(...)``). A cell that already starts with quotes
+    before such a character gets one more, so that :func:`restore` gives back exactly the text."""
+    return "'" + cell if cell.lstrip("'").startswith(FORMULA_START) else cell
+
+
+def restore(cell: str) -> str:
+    """The text :func:`neutralise` was given: one ``'`` taken off a neutralised cell."""
+    if cell.startswith("'") and cell.lstrip("'").startswith(FORMULA_START):
+        return cell[1:]
+    return cell
+
+
 # -- writing ------------------------------------------------------------------------------
 
 
@@ -175,7 +200,7 @@ def case_row(case: Case) -> dict[str, str]:
         for part in column.name.split("."):
             node = node.get(part) if isinstance(node, dict) else None
         known = column.kind != "metastases" or case.extent.metastases_known
-        row[column.name] = _cell(column, node, known)
+        row[column.name] = neutralise(_cell(column, node, known))
     return row
 
 
@@ -282,8 +307,9 @@ def row_to_case_dict(header: list[str], cells: list[str]) -> tuple[dict[str, Any
     """A case dict from one row, and the ``field: problem`` messages of cells that did not read."""
     data: dict[str, Any] = {"schema_version": 1}
     problems: list[str] = []
-    for name, cell in zip(header, cells, strict=False):
+    for name, raw in zip(header, cells, strict=False):
         column = _BY_NAME[name]
+        cell = restore(raw)
         if cell == "" or (column.kind != "text" and not cell.strip()):
             continue
         try:
@@ -309,6 +335,14 @@ def read_csv_cases(data: str | bytes, source: str = "upload.csv") -> ImportResul
             return result
     else:
         text = data.removeprefix("\ufeff")
+    if len(text) > MAX_HEADER_CHARS and "\n" not in text[:MAX_HEADER_CHARS]:
+        result.add_error(
+            source,
+            "row 1",
+            f"the first row is longer than {MAX_HEADER_CHARS} characters: not a header of "
+            "this format (see docs/csv-format.md)",
+        )
+        return result
     try:
         rows = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:
@@ -317,16 +351,24 @@ def read_csv_cases(data: str | bytes, source: str = "upload.csv") -> ImportResul
     if not rows or not any(cell.strip() for cell in rows[0]):
         result.add_error(source, "row 1", "no header row (the first row must name the columns)")
         return result
+    if len(rows[0]) > 2 * len(COLUMNS):  # more than every column, twice: never a good header
+        result.add_error(
+            source,
+            "row 1",
+            f"{len(rows[0])} columns, but the format has {len(COLUMNS)} (see docs/csv-format.md)",
+        )
+        return result
     header = [name.strip() for name in rows[0]]
     unknown = [n for n in header if n not in _BY_NAME]
-    duplicates = sorted({n for n in header if header.count(n) > 1})
+    duplicates = sorted(n for n, times in Counter(header).items() if times > 1)
     if unknown or duplicates:
         if unknown:
             result.add_error(
                 source,
                 "row 1",
                 "unknown column(s) "
-                + ", ".join(repr(n) for n in unknown)
+                + ", ".join(repr(n) for n in unknown[:10])
+                + (f" and {len(unknown) - 10} more" if len(unknown) > 10 else "")
                 + " (see docs/csv-format.md)",
             )
         if duplicates:

@@ -289,39 +289,212 @@ def is_fhir_bundle(data: Any) -> bool:
     return isinstance(data, dict) and data.get("resourceType") == "Bundle"
 
 
-def read_fhir_bundle(data: Any, source: str = "upload.json") -> ImportResult:
-    """The cases in a Bundle this module wrote (or one shaped the same way)."""
-    result = ImportResult()
+#: The resources an import reads, and the top-level elements it reads of each: anything else in
+#: the bundle is reported by name (``ImportResult.notices``) and skipped, never silently.
+READ: dict[str, tuple[type[Any], frozenset[str]]] = {
+    "Patient": (Patient, frozenset({"resourceType", "id", "meta", "gender"})),
+    "Observation": (
+        Observation,
+        frozenset(
+            {
+                "resourceType",
+                "id",
+                "meta",
+                "status",
+                "category",
+                "code",
+                "subject",
+                "focus",
+                "valueQuantity",
+                "valueInteger",
+                "valueCodeableConcept",
+                "component",
+                "method",
+            }
+        ),
+    ),
+    "Condition": (
+        Condition,
+        frozenset(
+            {"resourceType", "id", "meta", "identifier", "extension", "code", "bodySite", "subject"}
+        ),
+    ),
+}
+_SHOWN_PLACES = 5
+
+
+class _Skipped:
+    """What an import read but does not keep, by reason, with the entries it concerns (one
+    notice per reason, so a bundle of 50 000 unknown resources gives one line, not 50 000)."""
+
+    def __init__(self) -> None:
+        self.places: dict[str, list[int]] = {}
+
+    def add(self, reason: str, number: int) -> None:
+        self.places.setdefault(reason, []).append(number)
+
+    def report(self, result: ImportResult, source: str) -> None:
+        for reason, numbers in self.places.items():
+            shown = ", ".join(str(n) for n in numbers[:_SHOWN_PLACES])
+            more = (
+                f" and {len(numbers) - _SHOWN_PLACES} more" if len(numbers) > _SHOWN_PLACES else ""
+            )
+            where = f"entr{'y' if len(numbers) == 1 else 'ies'} {shown}{more}"
+            result.add_notice(source, where, reason)
+
+
+def _first_errors(exc: ValidationError) -> str:
+    first = exc.errors(include_url=False)[:3]
+    return "; ".join(f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg')}" for e in first)
+
+
+def _code_label(concept: Mapping[str, Any] | None) -> str:
+    for coding in (concept or {}).get("coding", []) or []:
+        system = str(coding.get("system") or "")
+        name = {LOINC: "LOINC", SNOMED: "SNOMED CT"}.get(system, system or "no system")
+        return f"{name} {coding.get('code')}"
+    return "no code"
+
+
+def _read_entry(
+    entry: Any, number: int, source: str, result: ImportResult, skipped: _Skipped
+) -> dict[str, Any] | None:
+    """The entry's resource, validated as FHIR R4 and normalised; ``None`` (and why) if the
+    entry is malformed or of a kind LMS Board does not read."""
+    resource = entry.get("resource") if isinstance(entry, dict) else None
+    if not isinstance(resource, dict):
+        got = type(entry).__name__ if not isinstance(entry, dict) else "an entry with no resource"
+        result.add_error(source, f"entry {number}", f"not a Bundle entry with a resource ({got})")
+        return None
+    kind = resource.get("resourceType")
+    if not isinstance(kind, str) or not kind:
+        skipped.add("a resource with no resourceType: skipped", number)
+        return None
+    if kind not in READ:
+        skipped.add(f"resourceType {kind[:60]!r} is not read by LMS Board: skipped", number)
+        return None
+    model, read = READ[kind]
     try:
-        bundle = Bundle.model_validate(data)
+        validated = model.model_validate(resource)
     except ValidationError as exc:
-        first = exc.errors(include_url=False)[:3]
-        detail = "; ".join(
-            f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg')}" for e in first
-        )
-        result.add_error(source, "", f"not a valid FHIR R4 Bundle ({detail})")
-        return result
-    normalised: dict[str, Any] = json.loads(bundle.model_dump_json(exclude_none=True))
-    entries = normalised.get("entry", []) or []
-    by_subject: dict[str, list[tuple[int, dict[str, Any]]]] = {}
-    patients: dict[str, dict[str, Any]] = {}
-    primaries: list[tuple[int, dict[str, Any]]] = []
-    for number, entry in enumerate(entries, start=1):
-        resource = entry.get("resource") or {}
-        url = entry.get("fullUrl") or ""
-        kind = resource.get("resourceType")
+        result.add_error(source, f"entry {number}", f"not a valid {kind} ({_first_errors(exc)})")
+        return None
+    normalised: dict[str, Any] = json.loads(validated.model_dump_json(exclude_none=True))
+    for element in sorted(set(normalised) - read):
+        skipped.add(f"{kind}.{element} is not imported", number)
+    return normalised
+
+
+def _ref(resource: Mapping[str, Any], key: str) -> str:
+    value = resource.get(key)
+    return str(value.get("reference") or "") if isinstance(value, Mapping) else ""
+
+
+def _focus(resource: Mapping[str, Any]) -> list[str]:
+    return [str(f.get("reference") or "") for f in resource.get("focus", []) or []]
+
+
+class _Index:
+    """Every read resource filed once, by what links it to a case: linear in the bundle."""
+
+    def __init__(self) -> None:
+        self.patients: dict[str, dict[str, Any]] = {}
+        #: ``(entry number, the names it is referred to by, subject, resource)``.
+        self.primaries: list[tuple[int, list[str], str, dict[str, Any]]] = []
+        self.primaries_of: dict[str, int] = {}
+        #: Observations and secondary Conditions linked to a primary (by focus or
+        #: condition-related), and those linked to a subject only.
+        self.by_primary: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+        self.by_subject: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+        self._person_only: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+
+    def add(self, number: int, url: str, resource: dict[str, Any], skipped: _Skipped) -> None:
+        kind = resource["resourceType"]
         if kind == "Patient":
-            patients[url] = resource
+            self.patients[url] = resource
             if resource.get("id"):
-                patients[f"Patient/{resource['id']}"] = resource
-            continue
-        subject = (resource.get("subject") or {}).get("reference", "")
-        by_subject.setdefault(subject, []).append((number, resource))
+                self.patients[f"Patient/{resource['id']}"] = resource
+            return
+        subject = _ref(resource, "subject")
         if kind == "Condition" and any(
             i.get("system") == CASE_ID_SYSTEM for i in resource.get("identifier", []) or []
         ):
-            primaries.append((number, resource))
-    if not primaries:
+            names = [url] + ([f"Condition/{resource['id']}"] if resource.get("id") else [])
+            self.primaries.append((number, names, subject, resource))
+            self.primaries_of[subject] = self.primaries_of.get(subject, 0) + 1
+            for name in names:
+                self.by_primary.setdefault(name, [])
+            return
+        code = resource.get("code")
+        if kind == "Condition" and not _has_code(code, SECONDARY_NEOPLASM):
+            skipped.add(f"Condition ({_code_label(code)}) is not read: skipped", number)
+            return
+        if kind == "Observation":
+            if _has_code(code, STAGE_GROUP_CLINICAL) or _has_code(code, STAGE_GROUP_OTHER):
+                skipped.add(
+                    "stage group Observation not imported (LMS Board computes the stage "
+                    "from the case)",
+                    number,
+                )
+                return
+            if not any(_has_code(code, c) for c in (AGE, ECOG, TUMOR_SIZE)):
+                skipped.add(f"Observation ({_code_label(code)}) is not read: skipped", number)
+                return
+        linked = _ext(resource, CONDITION_RELATED)
+        targets = _focus(resource) + (
+            [str(linked.get("reference") or "")] if isinstance(linked, Mapping) else []
+        )
+        target = next((t for t in targets if t), "")
+        if target:
+            self.by_primary.setdefault(target, []).append((number, resource))
+        else:
+            self.by_subject.setdefault(subject, []).append((number, resource))
+
+    def related(self, primary_names: list[str], subject: str) -> list[tuple[int, dict[str, Any]]]:
+        """The resources of one case: those linked to its primary Condition, and those of its
+        subject that name no primary (all of them when the subject has one case; when it has
+        several, only its age and ECOG, worked out once per subject)."""
+        own = [r for name in primary_names for r in self.by_primary.pop(name, [])]
+        shared = self.by_subject.get(subject, [])
+        if self.primaries_of.get(subject, 0) > 1:
+            if subject not in self._person_only:
+                last: dict[str, tuple[int, dict[str, Any]]] = {}
+                for n, r in shared:
+                    for code in (AGE, ECOG):
+                        if r.get("resourceType") == "Observation" and _has_code(
+                            r.get("code"), code
+                        ):
+                            last[code[1]] = (n, r)
+                self._person_only[subject] = sorted(last.values(), key=lambda item: item[0])
+            shared = self._person_only[subject]
+        return shared + own
+
+
+def read_fhir_bundle(data: Any, source: str = "upload.json") -> ImportResult:
+    """The cases in a Bundle this module wrote (or one shaped the same way). Each entry is
+    read once; entries of other kinds, and elements LMS Board does not keep, are listed in
+    ``notices``; a malformed entry is an error naming it; nothing raises."""
+    result = ImportResult()
+    if not isinstance(data, dict):
+        result.add_error(source, "", "not a valid FHIR R4 Bundle (not a JSON object)")
+        return result
+    entries = data.get("entry")
+    if entries is not None and not isinstance(entries, list):
+        result.add_error(source, "", "not a valid FHIR R4 Bundle (entry: must be a list)")
+        return result
+    try:
+        Bundle.model_validate({k: v for k, v in data.items() if k != "entry"})
+    except ValidationError as exc:
+        result.add_error(source, "", f"not a valid FHIR R4 Bundle ({_first_errors(exc)})")
+        return result
+    skipped = _Skipped()
+    index = _Index()
+    for number, entry in enumerate(entries or [], start=1):
+        resource = _read_entry(entry, number, source, result, skipped)
+        if resource is not None:
+            index.add(number, str(entry.get("fullUrl") or ""), resource, skipped)
+    skipped.report(result, source)
+    if not index.primaries:
         result.add_error(
             source,
             "",
@@ -329,14 +502,13 @@ def read_fhir_bundle(data: Any, source: str = "upload.json") -> ImportResult:
         )
         return result
     seen: dict[str, str] = {}
-    for number, primary in primaries:
+    for number, names, subject, primary in index.primaries:
         where = f"entry {number}"
         case_id = next(
             i.get("value") for i in primary["identifier"] if i.get("system") == CASE_ID_SYSTEM
         )
-        subject = (primary.get("subject") or {}).get("reference", "")
         case_data, problems = _case_from_resources(
-            case_id, primary, patients.get(subject), by_subject.get(subject, [])
+            case_id, primary, index.patients.get(subject), index.related(names, subject)
         )
         result.add_parsed(case_data, problems, source=source, where=where, seen=seen)
     return result

@@ -11,12 +11,9 @@ from typing import Any
 from lms_board.case import CaseError, parse_case
 from lms_board.interchange.fhir_bundle import is_fhir_bundle, read_fhir_bundle
 from lms_board.interchange.result import ImportResult
+from lms_board.strict_json import DuplicateKeyError, reject_constant, unique_keys
 
 MAX_JSON_BYTES = 20 * 1024 * 1024
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not allowed")
 
 
 def read_json_cases(data: str | bytes, source: str = "upload.json") -> ImportResult:
@@ -40,7 +37,10 @@ def read_json_cases(data: str | bytes, source: str = "upload.json") -> ImportRes
         result.add_error(source, "", "the file is empty")
         return result
     try:
-        decoded = json.loads(text, parse_constant=_reject_constant)
+        decoded = json.loads(text, parse_constant=reject_constant, object_pairs_hook=unique_keys)
+    except DuplicateKeyError as exc:
+        result.add_error(source, "", f"(file): {exc}")
+        return result
     except (ValueError, RecursionError) as exc:
         result.add_error(source, "", f"not valid JSON ({exc})")
         return result

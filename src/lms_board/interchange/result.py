@@ -37,6 +37,9 @@ class ImportResult:
     errors: list[ImportIssue] = field(default_factory=list)
     #: Where each good case came from (same order as ``cases``), e.g. ``cases.csv row 2``.
     origins: list[str] = field(default_factory=list)
+    #: What was read but not imported, and why (e.g. FHIR resources or fields LMS Board does
+    #: not keep): shown with the import, never silently dropped.
+    notices: list[ImportIssue] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -54,6 +57,9 @@ class ImportResult:
 
     def add_error(self, source: str, where: str, message: str) -> None:
         self.errors.append(ImportIssue(source, where, message))
+
+    def add_notice(self, source: str, where: str, message: str) -> None:
+        self.notices.append(ImportIssue(source, where, message))
 
     def add_parsed(
         self,
@@ -101,3 +107,4 @@ class ImportResult:
             seen[case.case_id] = origin
             self.add_case(case, origin)
         self.errors.extend(other.errors)
+        self.notices.extend(other.notices)

@@ -10,20 +10,37 @@ from __future__ import annotations
 from lms_board.store.case_store import CaseStore
 from lms_board.store.engine import database_url, get_engine, normalise_url
 from lms_board.store.errors import (
+    CaseDeletedError,
     CaseNotFoundError,
+    CaseReplacedError,
+    ChangedSinceConfirmedError,
+    DeletedCaseIdError,
     DuplicateCaseError,
     StaleVersionError,
     StoreError,
 )
-from lms_board.store.records import STATUSES, AuditEntry, CaseStatus, StoredCase
+from lms_board.store.records import (
+    RETENTION_DAYS,
+    STATUSES,
+    AuditEntry,
+    CaseStatus,
+    DeletedCase,
+    StoredCase,
+)
 from lms_board.store.users import current_user
 
 __all__ = [
+    "RETENTION_DAYS",
     "STATUSES",
     "AuditEntry",
+    "CaseDeletedError",
     "CaseNotFoundError",
+    "CaseReplacedError",
     "CaseStatus",
     "CaseStore",
+    "ChangedSinceConfirmedError",
+    "DeletedCase",
+    "DeletedCaseIdError",
     "DuplicateCaseError",
     "StaleVersionError",
     "StoreError",

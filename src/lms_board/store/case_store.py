@@ -9,18 +9,20 @@ audit row commit in one transaction, so the log never misses a change that happe
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, Row, delete, func, insert, select, update
+from sqlalchemy import Engine, Row, delete, func, insert, select, text, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from lms_board.case import Case, parse_case
 from lms_board.decision import BoardDecision
 from lms_board.store import schema as t
+from lms_board.store.audit_chain import GENESIS, ChainReport, ChainRow, chained, verify_chain
 from lms_board.store.drafts import decode_payload, encode_payload
 from lms_board.store.engine import (
     dispose_engine,
@@ -28,20 +30,41 @@ from lms_board.store.engine import (
     safe_url,
     write_connection,
 )
-from lms_board.store.errors import CaseNotFoundError, DuplicateCaseError, StaleVersionError
-from lms_board.store.records import AuditEntry, CaseStatus, StoredCase, check_status
+from lms_board.store.errors import (
+    CaseDeletedError,
+    CaseNotFoundError,
+    CaseReplacedError,
+    ChangedSinceConfirmedError,
+    DeletedCaseIdError,
+    DuplicateCaseError,
+    StaleVersionError,
+)
+from lms_board.store.records import (
+    RETENTION_DAYS,
+    AuditEntry,
+    CaseStatus,
+    DeletedCase,
+    StoredCase,
+    check_status,
+)
 
 _ACTION = re.compile(r"[A-Za-z][A-Za-z0-9_.-]{0,39}")
 
 #: Audit actions the store itself writes; callers add their own (e.g. ``export``).
-CREATE, UPDATE, STATUS_CHANGE, DELETE, DECISION, DEMO_LOAD = (
+CREATE, UPDATE, STATUS_CHANGE, DELETE, DECISION, DEMO_LOAD, RESTORE, PURGE, IMPORT = (
     "create",
     "update",
     "status_change",
     "delete",
     "decision",
     "demo_load",
+    "restore",
+    "purge",
+    "import",
 )
+#: Key of the PostgreSQL advisory lock every write transaction takes first: writes (and so
+#: the audit hash chain) go one at a time, as they do on SQLite.
+PG_WRITE_LOCK_KEY = 0x4C4D53_0002
 
 
 def _now() -> datetime:
@@ -101,59 +124,84 @@ class CaseStore:
         with self._engine.connect() as conn:
             write_connection(conn)
             with conn.begin():
+                if conn.dialect.name == "postgresql":
+                    conn.execute(
+                        text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_WRITE_LOCK_KEY}
+                    )
                 yield conn
 
     # -- cases --------------------------------------------------------------------------
 
     def list_cases(self) -> list[StoredCase]:
-        """Every case at its latest version, by board date (undated last), then case id."""
-        query = select(t.cases).order_by(t.cases.c.board_date.asc().nulls_last(), t.cases.c.id)
+        """Every case at its latest version, by board date (undated last), then case id.
+        Deleted cases are not listed (see :meth:`deleted_cases`)."""
+        query = (
+            select(t.cases)
+            .where(t.cases.c.deleted_at.is_(None))
+            .order_by(t.cases.c.board_date.asc().nulls_last(), t.cases.c.id)
+        )
         with self._read() as conn:
             return [_stored(row) for row in conn.execute(query)]
 
     def count(self) -> int:
-        """How many cases the store holds."""
+        """How many cases the store holds (deleted ones not counted)."""
+        query = select(func.count()).select_from(t.cases).where(t.cases.c.deleted_at.is_(None))
         with self._read() as conn:
-            return int(conn.execute(select(func.count()).select_from(t.cases)).scalar_one())
+            return int(conn.execute(query).scalar_one())
 
     def get(self, case_id: str) -> StoredCase | None:
-        """The latest version of a case, or ``None``."""
+        """The latest version of a case, or ``None`` (never created, or deleted)."""
         with self._read() as conn:
             return _get(conn, case_id)
 
-    def create(self, case: Case, user: str, status: str = "draft") -> StoredCase:
-        """Store a new case as version 1; :class:`DuplicateCaseError` if its id is taken."""
+    def create(
+        self, case: Case, user: str, status: str = "draft", *, origin: str | None = None
+    ) -> StoredCase:
+        """Store a new case as version 1; :class:`DuplicateCaseError` if its id is taken (by a
+        case on the board, or by a deleted case not purged yet: :class:`DeletedCaseIdError`).
+        ``origin`` (e.g. ``cases.csv row 3``) adds an ``import`` audit row in the same
+        transaction."""
         actor = _actor(user)
         checked = check_status(status)
         try:
             with self._write() as conn:
-                if _get(conn, case.case_id) is not None:
+                row = _row(conn, case.case_id)
+                if row is not None and row.deleted_at is not None:
+                    raise DeletedCaseIdError(case.case_id, row.deleted_by, row.deleted_at)
+                if row is not None:
                     raise DuplicateCaseError(case.case_id)
-                stored = _insert_case(conn, case, actor, checked, _now(), detail="version 1")
+                now = _now()
+                stored = _insert_case(conn, case, actor, checked, now, detail="version 1")
+                if origin is not None:
+                    _audit(conn, now, actor, IMPORT, case.case_id, f"from {origin}")
         except IntegrityError:
             # Another writer created the same id between our check and our insert.
             raise DuplicateCaseError(case.case_id) from None
         return stored
 
     def save(
-        self, case: Case, base_version: int, user: str, status: str | None = None
+        self,
+        case: Case,
+        base_version: int,
+        user: str,
+        status: str | None = None,
+        *,
+        incarnation: str | None = None,
     ) -> StoredCase:
-        """Save ``case`` as the next version, if the stored one is still ``base_version``.
+        """Save ``case`` as the next version, if the stored one is still ``base_version`` (of
+        the same ``incarnation``, when given: the one the edit started from).
 
         Raises :class:`StaleVersionError` (with ``.current`` and ``.attempted``) when somebody
-        saved in between, and :class:`CaseNotFoundError` when the case is gone. Nothing is
-        written in either case.
+        saved in between, :class:`CaseDeletedError` when the case was deleted,
+        :class:`CaseReplacedError` when its id now belongs to another case, and
+        :class:`CaseNotFoundError` when there is no such case. Nothing is written in any case.
         """
         actor = _actor(user)
         new_status = check_status(status) if status is not None else None
         now = _now()
         payload = case.to_json_dict()
         with self._write() as conn:
-            before = conn.execute(
-                select(t.cases.c.status).where(t.cases.c.id == case.case_id)
-            ).first()
-            if before is None:
-                raise CaseNotFoundError(case.case_id)
+            before = _live_row(conn, case.case_id, incarnation, case)
             values: dict[str, Any] = {
                 "case_json": payload,
                 "version": base_version + 1,
@@ -165,13 +213,18 @@ class CaseStore:
                 values["status"] = new_status
             result = conn.execute(
                 update(t.cases)
-                .where(t.cases.c.id == case.case_id, t.cases.c.version == base_version)
+                .where(
+                    t.cases.c.id == case.case_id,
+                    t.cases.c.version == base_version,
+                    t.cases.c.incarnation == before.incarnation,
+                    t.cases.c.deleted_at.is_(None),
+                )
                 .values(**values)
             )
             if result.rowcount != 1:
+                _live_row(conn, case.case_id, before.incarnation, case)
                 current = _get(conn, case.case_id)
-                if current is None:
-                    raise CaseNotFoundError(case.case_id)
+                assert current is not None
                 raise StaleVersionError(current=current, attempted=case, base_version=base_version)
             stored = _get(conn, case.case_id)
             assert stored is not None
@@ -201,11 +254,7 @@ class CaseStore:
         new_status = check_status(status)
         now = _now()
         with self._write() as conn:
-            row = conn.execute(
-                select(t.cases).where(t.cases.c.id == case_id).with_for_update()
-            ).first()
-            if row is None:
-                raise CaseNotFoundError(case_id)
+            row = _live_row(conn, case_id)
             if row.status == new_status:
                 return _stored(row)
             conn.execute(
@@ -231,21 +280,117 @@ class CaseStore:
             )
         return stored
 
-    def delete(self, case_id: str, user: str) -> None:
-        """Delete a case with its versions and decisions; the audit log keeps the deletion."""
+    def delete(
+        self, case_id: str, user: str, version: int, *, incarnation: str | None = None
+    ) -> None:
+        """Delete the case the user confirmed: ``case_id`` at ``version`` (of ``incarnation``,
+        when given). The delete is soft: the case leaves the board and sits in Deleted cases,
+        with its versions and decisions, for :data:`RETENTION_DAYS` days before
+        :meth:`purge_expired` removes it. The audit log keeps the deletion.
+
+        Refused, with nothing changed, when the case is gone (:class:`CaseNotFoundError`,
+        :class:`CaseDeletedError`), is another case now (:class:`CaseReplacedError`) or was
+        changed since ``version`` (:class:`ChangedSinceConfirmedError`).
+        """
         actor = _actor(user)
+        now = _now()
         with self._write() as conn:
-            row = conn.execute(
-                select(t.cases.c.version, t.cases.c.status)
-                .where(t.cases.c.id == case_id)
-                .with_for_update()
-            ).first()
+            row = _live_row(conn, case_id, incarnation)
+            if row.version != version:
+                current = _stored(row)
+                raise ChangedSinceConfirmedError(current, version)
+            conn.execute(
+                update(t.cases)
+                .where(t.cases.c.id == case_id, t.cases.c.version == version)
+                .values(deleted_at=now, deleted_by=actor)
+            )
+            until = (now + timedelta(days=RETENTION_DAYS)).date().isoformat()
+            _audit(
+                conn,
+                now,
+                actor,
+                DELETE,
+                case_id,
+                f"at version {row.version} ({row.status}); restorable until {until}",
+            )
+
+    def deleted_cases(self) -> list[DeletedCase]:
+        """Cases deleted and not purged yet, most recently deleted first."""
+        query = (
+            select(t.cases)
+            .where(t.cases.c.deleted_at.is_not(None))
+            .order_by(t.cases.c.deleted_at.desc(), t.cases.c.id)
+        )
+        with self._read() as conn:
+            return [
+                DeletedCase(_stored(row), row.deleted_at, row.deleted_by)
+                for row in conn.execute(query)
+            ]
+
+    def restore(self, case_id: str, user: str) -> StoredCase:
+        """Bring a deleted case back onto the board, as its next version (audited)."""
+        actor = _actor(user)
+        now = _now()
+        with self._write() as conn:
+            row = _row(conn, case_id, for_update=True)
             if row is None:
                 raise CaseNotFoundError(case_id)
-            conn.execute(delete(t.board_decisions).where(t.board_decisions.c.case_id == case_id))
-            conn.execute(delete(t.case_versions).where(t.case_versions.c.case_id == case_id))
-            conn.execute(delete(t.cases).where(t.cases.c.id == case_id))
-            _audit(conn, _now(), actor, DELETE, case_id, f"at version {row.version} ({row.status})")
+            if row.deleted_at is None:
+                raise DuplicateCaseError(case_id)
+            conn.execute(
+                update(t.cases)
+                .where(t.cases.c.id == case_id, t.cases.c.version == row.version)
+                .values(
+                    deleted_at=None,
+                    deleted_by=None,
+                    version=row.version + 1,
+                    updated_at=now,
+                    updated_by=actor,
+                )
+            )
+            stored = _get(conn, case_id)
+            assert stored is not None
+            _insert_version(conn, stored)
+            _audit(
+                conn,
+                now,
+                actor,
+                RESTORE,
+                case_id,
+                f"deleted by {row.deleted_by} at {row.deleted_at:%Y-%m-%d %H:%M} UTC; "
+                f"restored as version {stored.version}",
+            )
+        return stored
+
+    def purge_expired(
+        self, user: str, *, now: datetime | None = None, days: int = RETENTION_DAYS
+    ) -> list[str]:
+        """Remove for good the cases deleted more than ``days`` days ago, with their versions
+        and decisions (the audit log keeps every step); return their ids."""
+        actor = _actor(user)
+        at = now or _now()
+        cutoff = at - timedelta(days=days)
+        c = t.cases
+        with self._write() as conn:
+            rows = conn.execute(
+                select(c.c.id, c.c.version, c.c.deleted_at, c.c.deleted_by)
+                .where(c.c.deleted_at.is_not(None), c.c.deleted_at <= cutoff)
+                .order_by(c.c.id)
+            ).all()
+            for row in rows:
+                conn.execute(delete(t.board_decisions).where(t.board_decisions.c.case_id == row.id))
+                conn.execute(delete(t.case_versions).where(t.case_versions.c.case_id == row.id))
+                conn.execute(delete(c).where(c.c.id == row.id))
+                _audit(
+                    conn,
+                    at,
+                    actor,
+                    PURGE,
+                    row.id,
+                    f"version {row.version}, deleted by {row.deleted_by} at "
+                    f"{row.deleted_at:%Y-%m-%d %H:%M} UTC, more than {days} days ago",
+                )
+        return [row.id for row in rows]
 
     def versions(self, case_id: str) -> list[StoredCase]:
         """Every saved version of a case, oldest first (empty if the case is unknown)."""
@@ -322,11 +467,7 @@ class CaseStore:
         actor = _actor(user)
         now = _now()
         with self._write() as conn:
-            version = conn.execute(
-                select(t.cases.c.version).where(t.cases.c.id == case_id)
-            ).scalar()
-            if version is None:
-                raise CaseNotFoundError(case_id)
+            version = _live_row(conn, case_id).version
             conn.execute(
                 insert(t.board_decisions).values(
                     case_id=case_id,
@@ -366,10 +507,49 @@ class CaseStore:
     ) -> None:
         """Append an event to the audit log, e.g. ``log_event(user, "export", "LMS-001", "pdf")``."""
         actor = _actor(user)
-        if not isinstance(action, str) or not _ACTION.fullmatch(action):
-            raise ValueError("action must be a short word, e.g. 'export' (letters, digits, _ . -)")
+        _check_action(action)
         with self._write() as conn:
             _audit(conn, _now(), actor, action, case_id, detail)
+
+    def verify_audit(self) -> ChainReport:
+        """Walk the audit log's hash chain in order; report the first broken link, if any."""
+        a = t.audit_log
+        query = select(a).order_by(a.c.id).execution_options(yield_per=2000)
+        with self._read() as conn:
+            return verify_chain(
+                ChainRow(
+                    row.id,
+                    row.at,
+                    row.username,
+                    row.action,
+                    row.case_id,
+                    row.detail,
+                    row.prev_hash,
+                    row.row_hash,
+                )
+                for row in conn.execute(query)
+            )
+
+    def log_events(self, user: str, action: str, events: list[tuple[str | None, str]]) -> None:
+        """Several ``(case_id, detail)`` events of one action, in one transaction: all are
+        logged or none (e.g. one ``export`` row per case of a sheet)."""
+        actor = _actor(user)
+        _check_action(action)
+        now = _now()
+        with self._write() as conn:
+            append_audit_rows(
+                conn,
+                [
+                    {
+                        "at": now,
+                        "username": actor,
+                        "action": action,
+                        "case_id": case_id,
+                        "detail": str(detail).replace("\x00", "\ufffd"),
+                    }
+                    for case_id, detail in events
+                ],
+            )
 
     def audit_log(self, case_id: str | None = None) -> list[AuditEntry]:
         """The audit log, oldest first; only one case's entries when ``case_id`` is given."""
@@ -438,12 +618,34 @@ def _stored(row: Row[Any]) -> StoredCase:
         created_at=row.created_at,
         updated_at=row.updated_at,
         updated_by=row.updated_by,
+        incarnation=row.incarnation,
     )
 
 
+def _row(conn: Connection, case_id: str, *, for_update: bool = False) -> Row[Any] | None:
+    """The case's row, deleted or not."""
+    query = select(t.cases).where(t.cases.c.id == case_id)
+    return conn.execute(query.with_for_update() if for_update else query).first()
+
+
+def _live_row(
+    conn: Connection, case_id: str, incarnation: str | None = None, attempted: Case | None = None
+) -> Row[Any]:
+    """The row of a case on the board (locked for the transaction), of ``incarnation`` when
+    given; else the error saying what became of it."""
+    row = _row(conn, case_id, for_update=True)
+    if row is None:
+        raise CaseNotFoundError(case_id)
+    if row.deleted_at is not None:
+        raise CaseDeletedError(case_id, row.deleted_by, row.deleted_at)
+    if incarnation is not None and row.incarnation != incarnation:
+        raise CaseReplacedError(_stored(row), attempted)
+    return row
+
+
 def _get(conn: Connection, case_id: str) -> StoredCase | None:
-    row = conn.execute(select(t.cases).where(t.cases.c.id == case_id)).first()
-    return None if row is None else _stored(row)
+    row = _row(conn, case_id)
+    return None if row is None or row.deleted_at is not None else _stored(row)
 
 
 def _insert_case(
@@ -460,6 +662,7 @@ def _insert_case(
             created_by=actor,
             updated_at=now,
             updated_by=actor,
+            incarnation=uuid.uuid4().hex,
         )
     )
     stored = _get(conn, case.case_id)
@@ -486,15 +689,27 @@ def _audit(
     conn: Connection, at: datetime, actor: str, action: str, case_id: str | None, detail: str
 ) -> None:
     # PostgreSQL text cannot hold U+0000; the audit log shows it as U+FFFD on every database.
-    conn.execute(
-        insert(t.audit_log).values(
-            at=at,
-            username=actor,
-            action=action,
-            case_id=case_id,
-            detail=str(detail).replace("\x00", "\ufffd"),
-        )
-    )
+    row = {
+        "at": at,
+        "username": actor,
+        "action": action,
+        "case_id": case_id,
+        "detail": str(detail).replace("\x00", "\ufffd"),
+    }
+    append_audit_rows(conn, [row])
+
+
+def append_audit_rows(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Append rows to the audit log, chained to the log's last row (``audit_chain``). Call it
+    inside a write transaction, so that no other writer appends in between."""
+    a = t.audit_log
+    prev = conn.execute(select(a.c.row_hash).order_by(a.c.id.desc()).limit(1)).scalar()
+    conn.execute(insert(a), chained(prev or GENESIS, rows))
+
+
+def _check_action(action: str) -> None:
+    if not isinstance(action, str) or not _ACTION.fullmatch(action):
+        raise ValueError("action must be a short word, e.g. 'export' (letters, digits, _ . -)")
 
 
 def _check_key(key: str) -> None:

@@ -21,7 +21,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.pool import StaticPool
 
-from lms_board.paths import data_dir
+from lms_board.paths import data_dir, private_file
 
 SQLITE_FILE_NAME = "lms_board.sqlite3"
 BUSY_TIMEOUT_SECONDS = 10.0
@@ -117,7 +117,7 @@ def _create_sqlite_engine(url: URL) -> Engine:
         kwargs["poolclass"] = StaticPool
         kwargs["connect_args"]["check_same_thread"] = False
     else:
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
+        private_file(Path(database))  # 0600 in a 0700 folder, when the store is new
     engine = create_engine(url, **kwargs)
 
     @event.listens_for(engine, "connect")

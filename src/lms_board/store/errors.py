@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -48,3 +49,61 @@ class CaseNotFoundError(StoreError, LookupError):
     def __init__(self, case_id: str) -> None:
         self.case_id = case_id
         super().__init__(f"Case {case_id} is not in the store (it may have been deleted).")
+
+
+def _when(at: datetime) -> str:
+    return at.strftime("%Y-%m-%d %H:%M UTC")
+
+
+class CaseDeletedError(CaseNotFoundError):
+    """An operation on a case that was deleted (it sits in Deleted cases until it is purged)."""
+
+    def __init__(self, case_id: str, deleted_by: str, deleted_at: datetime) -> None:
+        self.deleted_by = deleted_by
+        self.deleted_at = deleted_at
+        StoreError.__init__(
+            self,
+            f"Case {case_id} was deleted by {deleted_by} at {_when(deleted_at)}. Nothing was "
+            "changed. A coordinator can restore it from Deleted cases within 30 days.",
+        )
+        self.case_id = case_id
+
+
+class DeletedCaseIdError(DuplicateCaseError):
+    """``create`` with the id of a deleted case that has not been purged yet."""
+
+    def __init__(self, case_id: str, deleted_by: str, deleted_at: datetime) -> None:
+        self.case_id = case_id
+        StoreError.__init__(
+            self,
+            f"Case id {case_id} belongs to a case deleted by {deleted_by} at "
+            f"{_when(deleted_at)}; restore it from Deleted cases, or choose another case id "
+            "(the id is free again once the deleted case is purged, 30 days after deletion).",
+        )
+
+
+class CaseReplacedError(StoreError):
+    """A save or delete of a case whose id now belongs to another case (deleted, purged and
+    created again): the edit was of the earlier case and is not written over the new one."""
+
+    def __init__(self, current: StoredCase, attempted: Case | None) -> None:
+        self.current = current
+        self.attempted = attempted
+        super().__init__(
+            f"Case {current.case_id} is not the case you opened: it was deleted and a new case "
+            f"{current.case_id} was created since (now version {current.version}, last saved "
+            f"by {current.updated_by}). Nothing was changed."
+        )
+
+
+class ChangedSinceConfirmedError(StoreError):
+    """A delete confirmed for one version of a case, when the case has moved on since."""
+
+    def __init__(self, current: StoredCase, confirmed_version: int) -> None:
+        self.current = current
+        self.confirmed_version = confirmed_version
+        super().__init__(
+            f"Case {current.case_id} was changed by {current.updated_by} since you confirmed "
+            f"its deletion (you confirmed version {confirmed_version}, it is now version "
+            f"{current.version}). Nothing was deleted; check the case and confirm again."
+        )

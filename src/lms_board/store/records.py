@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Literal, get_args
 
 from lms_board.case import Case
@@ -33,6 +33,25 @@ class StoredCase:
     created_at: datetime
     updated_at: datetime
     updated_by: str
+    #: Which life of ``case_id`` this is (a case deleted, purged and created again is another).
+    incarnation: str = ""
+
+
+#: How long a deleted case can be restored before it is purged.
+RETENTION_DAYS = 30
+
+
+@dataclass(frozen=True, slots=True)
+class DeletedCase:
+    """A case in Deleted cases: its last version, who deleted it and when it will be purged."""
+
+    stored: StoredCase
+    deleted_at: datetime
+    deleted_by: str
+
+    @property
+    def purge_after(self) -> datetime:
+        return self.deleted_at + timedelta(days=RETENTION_DAYS)
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,6 +29,8 @@ from sqlalchemy import (
 CASE_ID_LENGTH = 40
 USER_LENGTH = 200
 DRAFT_KEY_LENGTH = 300
+INCARNATION_LENGTH = 32
+HASH_LENGTH = 64
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -72,6 +74,12 @@ cases = Table(
     Column("created_by", String(USER_LENGTH), nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     Column("updated_by", String(USER_LENGTH), nullable=False),
+    # Which life of the id this row is: a case deleted, purged and created again under the same
+    # id is another incarnation, so an edit of the old one can never be saved over the new.
+    Column("incarnation", String(INCARNATION_LENGTH), nullable=False),
+    # Soft delete: a deleted case stays (hidden) until it is purged, 30 days later.
+    Column("deleted_at", UTCDateTime, nullable=True),
+    Column("deleted_by", String(USER_LENGTH), nullable=True),
     CheckConstraint("version >= 1", name="ck_cases_version_positive"),
     CheckConstraint("status IN ('draft', 'ready', 'discussed')", name="ck_cases_status_known"),
     Index("ix_cases_board_date", "board_date"),
@@ -131,5 +139,8 @@ audit_log = Table(
     Column("action", String(40), nullable=False),
     Column("case_id", String(CASE_ID_LENGTH), nullable=True),
     Column("detail", Text, nullable=False),
+    # Tamper evidence: each row's hash covers its content and the previous row's hash.
+    Column("prev_hash", String(HASH_LENGTH), nullable=False),
+    Column("row_hash", String(HASH_LENGTH), nullable=False),
     Index("ix_audit_log_case_id", "case_id"),
 )

@@ -19,11 +19,11 @@ import time
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
 from lms_board.case import Case, parse_case
 from lms_board.store import schema as t
-from lms_board.store.case_store import CaseStore
+from lms_board.store.case_store import CaseStore, append_audit_rows
 from lms_board.store.engine import dispose_engine, get_engine, normalise_url, write_connection
 from lms_board.store.errors import StaleVersionError
 
@@ -199,8 +199,8 @@ def crash_writer(url: str, case_id: str, report: Connection | None = None) -> No
         with store.engine.connect() as conn:
             write_connection(conn)
             with conn.begin():
-                conn.execute(
-                    insert(t.audit_log),
+                append_audit_rows(
+                    conn,
                     [
                         {
                             "at": saved.updated_at,

@@ -16,19 +16,18 @@ LOCAL_PREFIX = "local:"
 def current_user(st_user: Mapping[str, Any] | None, env: Mapping[str, str] | None = None) -> str:
     """The acting user's name for the audit log.
 
-    With ``st.login`` configured and a user logged in (``st_user["is_logged_in"]`` true): their
-    e-mail, else their name, else the provider's subject id. Otherwise nobody is
-    authenticated, and the name says so with a ``local:`` prefix: ``local:$LMS_BOARD_USER`` if
-    set, else ``local:<OS login name>``.
+    With ``st.login`` configured and a user logged in (``st_user["is_logged_in"]`` true): the
+    identity provider's subject (``sub``, stable and unique, unlike a name or an e-mail).
+    Otherwise nobody is authenticated, and the name says so with a ``local:`` prefix:
+    ``local:$LMS_BOARD_USER`` if set, else ``local:<OS login name>``.
     """
     if st_user is not None and st_user.get("is_logged_in") is True:
-        for key in ("email", "name", "preferred_username", "sub"):
-            value = _clean(st_user.get(key))
-            if value:
-                return value
+        subject = clean_name(st_user.get("sub"))
+        if subject:
+            return subject
     env = os.environ if env is None else env
-    name = _clean(env.get("LMS_BOARD_USER")) or _clean(_os_login()) or "unknown"
-    return _clean(LOCAL_PREFIX + name) or LOCAL_PREFIX + "unknown"
+    name = clean_name(env.get("LMS_BOARD_USER")) or clean_name(_os_login()) or "unknown"
+    return clean_name(LOCAL_PREFIX + name) or LOCAL_PREFIX + "unknown"
 
 
 def _os_login() -> str:
@@ -38,8 +37,9 @@ def _os_login() -> str:
         return ""
 
 
-def _clean(value: object) -> str:
-    """One line of printable text, at most the audit column's length."""
+def clean_name(value: object) -> str:
+    """``value`` as one line of printable text, at most the audit column's length (``""`` if
+    it is not text)."""
     if not isinstance(value, str):
         return ""
     text = "".join(ch for ch in value if unicodedata.category(ch)[0] != "C")

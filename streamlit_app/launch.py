@@ -1,0 +1,25 @@
+"""Run Streamlit in this process with its network lookups switched off (``lms-board serve``).
+
+Streamlit looks up the machine's external IP address (an HTTP request to checkip.amazonaws.com)
+and its internal one (a UDP socket towards 8.8.8.8) to decide whether a cross-origin request
+comes from the server itself, on every such request. LMS Board talks to no one but its users:
+both lookups answer "unknown" here, so a foreign origin is simply refused.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from streamlit_app.hardening import no_network_lookups  # noqa: E402
+
+if __name__ == "__main__":
+    no_network_lookups()
+    from streamlit.web import cli
+
+    sys.argv = ["streamlit", *sys.argv[1:]]
+    sys.exit(cli.main())
