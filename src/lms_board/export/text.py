@@ -14,7 +14,7 @@ from datetime import date, datetime
 from urllib.parse import urlsplit
 
 from lms_board.assessment import Assessment, EvidenceRef, Grade, Stage, SurveillanceVisit
-from lms_board.case import Case
+from lms_board.case import Case, NumberedLine, RadiotherapyCourse
 from lms_board.decision import BoardDecision
 
 MORE = "…see full report"
@@ -239,20 +239,46 @@ def extent_text(case: Case) -> str:
     return " · ".join(bits)
 
 
+def treatment_line_text(numbered: NumberedLine) -> str:
+    """One treatment line as a board reads it: ``line 2: gemcitabine + docetaxel, 6 cycles
+    (stopped: progression)``."""
+    tl = numbered.line
+    what = " + ".join([*(d.replace("-", " ") for d in tl.drugs), *map(one_line, tl.other_drugs)])
+    if not what:
+        what = one_line(tl.regimen) if tl.regimen else "regimen not recorded"
+    details = []
+    if tl.cycles:
+        details.append(f"{tl.cycles} cycle{'s' if tl.cycles > 1 else ''}")
+    if tl.best_response is not None and tl.best_response.value != "unknown":
+        details.append(f"best response {words(tl.best_response)}")
+    if tl.stop_reason is not None and tl.stop_reason.value != "unknown":
+        details.append(
+            "ongoing" if tl.stop_reason.value == "ongoing" else f"stopped: {words(tl.stop_reason)}"
+        )
+    tail = f" ({'; '.join(details)})" if details else ""
+    return f"{numbered.label}: {what}{tail}"
+
+
+def radiotherapy_text(course: RadiotherapyCourse) -> str:
+    bits = [f"RT {words(course.timing)}"]
+    if course.region:
+        bits.append(one_line(course.region))
+    elif course.target is not None:
+        bits.append(words(course.target))
+    if course.dose_gy is not None:
+        bits.append(f"{course.dose_gy:g} Gy")
+    return " ".join(bits)
+
+
 def history_text(case: Case) -> str:
     h = case.history
     bits: list[str] = []
     if h.surgery_date is not None:
         bits.append(f"surgery {iso(h.surgery_date)}")
-    if h.radiotherapy is not None and h.radiotherapy.value != "none":
-        bits.append(f"RT {words(h.radiotherapy)}")
-    if h.systemic_lines_advanced:
-        bits.append(f"{h.systemic_lines_advanced} line(s) for advanced disease")
-    if h.prior_regimens:
-        regimens = " → ".join(one_line(r) for r in h.prior_regimens)
-        if h.progressed_on_last_line:
-            regimens += " (progressed on last)"
-        bits.append(regimens)
+    bits.extend(radiotherapy_text(c) for c in h.radiotherapy_courses)
+    lines = h.numbered_lines()
+    if lines:
+        bits.append(" → ".join(treatment_line_text(n) for n in lines))
     return " · ".join(bits) or "no treatment recorded"
 
 

@@ -10,62 +10,48 @@ advanced therapy; at ECOG 3 an option given at ECOG 0-2 is in scope but not suit
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
-
 from lms_board.assessment import Classification
-from lms_board.case import Case, Radiotherapy, Resectability
+from lms_board.case import Case, Resectability, StopReason
 from lms_board.classify import primary_resectability
+from lms_board.drugs import drugs_in_text as _drugs_in_text
 from lms_board.knowledge.loader import Knowledge
 from lms_board.knowledge.schema import Conditions
 
 
 def line_of_therapy(case: Case) -> int:
-    """Lines of systemic therapy already given for advanced disease (not recorded → 0)."""
-    return case.history.systemic_lines_advanced or 0
+    """Lines of systemic therapy already given for advanced disease (none recorded → 0)."""
+    return case.history.advanced_lines_given
 
 
 def line_label(line: int) -> str:
     return "first line" if line == 0 else f"later line (after {line} line{'s' if line > 1 else ''})"
 
 
-@lru_cache(maxsize=64)
-def _alias_pattern(alias: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![a-z0-9]){re.escape(alias)}(?![a-z0-9])")
-
-
 def drugs_in_text(text: str, kb: Knowledge) -> set[str]:
-    """Generic names of the known drugs a free-text regimen mentions (case-insensitive).
-
-    Generic names match anywhere ("Doxorubicin(75)"), other names as whole words ("DTIC",
-    "gem/doc"), so a mention is never missed by spelling alone.
-    """
-    low = text.casefold()
-    found: set[str] = set()
-    for drug in kb.drugs:
-        if drug.name in low or any(_alias_pattern(a).search(low) for a in drug.aliases):
-            found.add(drug.name)
-    return found
+    """Generic names of the knowledge base's drugs that a free-text regimen mentions."""
+    return _drugs_in_text(text, kb.drugs)
 
 
 def progressed_drugs(case: Case, kb: Knowledge) -> set[str]:
-    """Drugs of the last regimen when the disease progressed on it; else empty."""
-    h = case.history
-    if h.progressed_on_last_line is not True or not h.prior_regimens:
-        return set()
-    return drugs_in_text(h.prior_regimens[-1], kb)
+    """Drugs of every treatment line the disease progressed on."""
+    return {
+        d
+        for tl in case.history.treatment_lines
+        if tl.stop_reason == StopReason.progression
+        for d in tl.drugs
+    }
 
 
 def prior_anthracycline(case: Case, kb: Knowledge) -> bool | None:
     """Has the patient had an anthracycline? ``None`` when the case does not say."""
     dose = case.patient.cumulative_doxorubicin_mg_m2
-    regimens = case.history.prior_regimens
+    h = case.history
     anthracyclines = {d.name for d in kb.drugs if d.anthracycline}
     if (dose is not None and dose > 0) or any(
-        drugs_in_text(r, kb) & anthracyclines for r in regimens
+        set(tl.drugs) & anthracyclines for tl in h.treatment_lines
     ):
         return True
-    if dose == 0 or regimens:
+    if dose == 0 or h.treatment_lines or h.systemic_history_known:
         return False
     return None
 
@@ -107,7 +93,7 @@ def scope_failures(c: Conditions, case: Case, classification: Classification) ->
         out.append("limb_salvage_feasible")
     if c.limb_salvage_feasible is False and e.limb_salvage_feasible is not False:
         out.append("limb_salvage_feasible")
-    if c.no_prior_radiotherapy and h.radiotherapy not in (None, Radiotherapy.none):
+    if c.no_prior_radiotherapy and h.radiotherapy_courses:
         out.append("no_prior_radiotherapy")
     line = line_of_therapy(case)
     if c.line_min is not None and line < c.line_min:
@@ -176,7 +162,7 @@ def unknowns(c: Conditions, case: Case, kb: Knowledge) -> list[str]:
     if c.prior_anthracycline is not None and prior_anthracycline(case, kb) is None:
         want = "none" if c.prior_anthracycline == "excluded" else "a prior anthracycline line"
         out.append(f"Prior anthracycline exposure not recorded: needs {want}.")
-    if c.no_prior_radiotherapy and case.history.radiotherapy is None:
+    if c.no_prior_radiotherapy and not case.history.radiotherapy_known:
         out.append("Prior radiotherapy not recorded.")
     if c.resectability and primary_resectability(case) == Resectability.unknown:
         out.append("Resectability not yet assessed by a sarcoma surgeon.")

@@ -20,9 +20,9 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from lms_board.drugs import DrugRecord
 from lms_board.knowledge.schema import (
     Conditions,
-    DrugRecord,
     EvidenceRecord,
     GradeClass,
     ImagingRecord,

@@ -1,5 +1,5 @@
-"""One strict pydantic schema per kind of knowledge record (evidence, drug, option, trial,
-imaging item, surveillance schedule). Unknown keys, unknown enum values and a missing
+"""One strict pydantic schema per kind of knowledge record (evidence, option, trial,
+imaging item, surveillance schedule; drugs: ``lms_board.drugs``). Unknown keys, unknown enum values and a missing
 ``reviewed`` date are errors; the loader names the record id in the message.
 """
 
@@ -84,15 +84,6 @@ class EvidenceRecord(_Record):
         if not (self.pmid or self.doi or self.url):
             raise ValueError("needs a pmid, doi or url")
         return self
-
-
-class DrugRecord(_Record):
-    """A drug by its generic name, with the other names a regimen text may use."""
-
-    name: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z-]{2,40}$")]
-    aliases: list[Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9 -]{1,40}$")]] = []
-    anthracycline: bool
-    reviewed: date
 
 
 class Conditions(_Record):
