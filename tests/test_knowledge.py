@@ -9,13 +9,21 @@ import shutil
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 import yaml
 from conftest import SHARED_DIR, require_shared
 
-from lms_board.assessment import EvidenceRef, ImagingItem, ImagingPlan, Option, Reason
+from lms_board.assessment import (
+    NO_BENEFIT_STRENGTHS,
+    EvidenceRef,
+    ImagingItem,
+    ImagingPlan,
+    Option,
+    Reason,
+    Strength,
+)
 from lms_board.knowledge import (
     PACKAGE_DIR,
     KnowledgeError,
@@ -66,7 +74,6 @@ def test_yaml_files_ship_as_package_data(repo_root: Path) -> None:
 def test_every_option_trial_and_imaging_item_cites_existing_evidence() -> None:
     cited = [
         *((o.id, o.evidence) for o in KB.options),
-        *((t.nct, t.evidence) for t in KB.trials),
         *((i.id, i.evidence) for i in KB.imaging),
         *((s.id, s.evidence) for s in KB.schedules.values()),
         *((s.id, s.evidence) for s in KB.surveillance_imaging),
@@ -75,6 +82,11 @@ def test_every_option_trial_and_imaging_item_cites_existing_evidence() -> None:
         assert ids, rid
         for e in ids:
             assert e in KB.evidence, f"{rid} cites unknown {e}"
+    # A trial's source is its registry record; its evidence lists publications, if any.
+    for t in KB.trials:
+        assert t.registry_url == f"https://clinicaltrials.gov/study/{t.nct}"
+        for e in t.evidence:
+            assert e in KB.evidence, f"{t.nct} cites unknown {e}"
 
 
 def test_every_evidence_entry_has_a_pmid_doi_or_url() -> None:
@@ -84,14 +96,9 @@ def test_every_evidence_entry_has_a_pmid_doi_or_url() -> None:
 
 def test_every_option_shows_its_strength_and_weak_evidence_says_so() -> None:
     for o in KB.options:
-        assert o.strength in {
-            "phase 3 randomised",
-            "phase 2",
-            "retrospective",
-            "guideline",
-            "expert consensus",
-        }
-        if o.strength in ("phase 2", "retrospective") and not o.not_recommended:
+        assert o.strength in get_args(Strength)
+        weak = ("phase 2", "retrospective", *NO_BENEFIT_STRENGTHS)
+        if o.strength in weak and not o.not_recommended:
             assert o.caveats, f"{o.id}: weak evidence needs a caveat saying so"
 
 
@@ -111,11 +118,11 @@ def test_drug_aliases_are_unambiguous() -> None:
 
 
 def test_evidence_refs_resolves_ids_and_rejects_unknown_ones() -> None:
-    refs = evidence_refs(["lms04-2022", "seed-radiology-lms", "lms04-2022"])
-    assert list(refs) == ["lms04-2022", "seed-radiology-lms"]
+    refs = evidence_refs(["lms04-2022", "trabectedin-label", "lms04-2022"])
+    assert list(refs) == ["lms04-2022", "trabectedin-label"]
     assert isinstance(refs["lms04-2022"], EvidenceRef)
     assert refs["lms04-2022"].link == "https://pubmed.ncbi.nlm.nih.gov/35835135/"
-    assert refs["seed-radiology-lms"].link == KB.evidence["seed-radiology-lms"].url
+    assert refs["trabectedin-label"].link == KB.evidence["trabectedin-label"].url
     with pytest.raises(KeyError, match="no-such-study"):
         evidence_refs(["lms04-2022", "no-such-study"])
 
@@ -153,25 +160,25 @@ def _evidence_rows() -> dict[str, tuple[str, str]]:
 
 
 def test_no_pmid_or_doi_disagrees_with_the_registry() -> None:
+    """Every identifier comes from shared/evidence or from a page recorded in verified_at,
+    and none contradicts a verified identifier of the evidence.md table."""
     require_shared()
     rows = _evidence_rows()
     assert len(rows) > 30, "evidence.md table not parsed"
-    whole = (SHARED_DIR / "evidence" / "evidence.md").read_text(encoding="utf-8")
+    shared = "".join(
+        (SHARED_DIR / "evidence" / name).read_text(encoding="utf-8")
+        for name in ("evidence.md", "evidence-v2.md")
+    )
     for e in KB.evidence.values():
-        if e.id in rows:
-            pmid_cell, doi_cell = rows[e.id]
-            if e.pmid:
-                assert not pmid_cell.startswith("UNVERIFIED"), f"{e.id}: PMID is UNVERIFIED"
-                assert e.pmid in re.findall(r"(?<![\w])\d{6,9}(?![\w])", pmid_cell), e.id
-            if e.doi:
-                assert not doi_cell.startswith("UNVERIFIED"), f"{e.id}: DOI is UNVERIFIED"
-                assert e.doi in doi_cell, f"{e.id}: DOI {e.doi} not in {doi_cell!r}"
-        else:
-            # Entries without a row of their own (older ESMO edition, registry records,
-            # seed document) may only carry identifiers the registry prints somewhere.
-            for ident in (e.pmid, e.doi):
-                if ident:
-                    assert ident in whole, f"{e.id}: {ident} not in evidence.md"
+        pmid_cell, doi_cell = rows.get(e.id, ("", ""))
+        registry_pmids = re.findall(r"(?<![\w])\d{6,9}(?![\w])", pmid_cell)
+        if e.pmid and registry_pmids and not pmid_cell.startswith("UNVERIFIED"):
+            assert e.pmid in registry_pmids, e.id
+        if e.doi and doi_cell.startswith("10."):
+            assert e.doi in doi_cell, f"{e.id}: DOI {e.doi} not in {doi_cell!r}"
+        for ident in (e.pmid, e.doi):
+            if ident:
+                assert ident in shared or e.verified_at, f"{e.id}: {ident} has no source"
 
 
 def test_every_pmid_and_doi_row_of_the_registry_is_kept() -> None:
@@ -251,10 +258,37 @@ BROKEN = [
     ("imaging.yaml", "pitfall-grade", _set("section", "footnote"), "section"),
     ("options.yaml", "trabectedin", lambda r: r["applies"].__setitem__("sites", ["leg"]), "sites"),
     # other integrity rules
-    ("evidence.yaml", "nccn-sts", _drop("url"), "pmid, doi or url"),
+    ("evidence.yaml", "trabectedin-label", _drop("url"), "pmid, doi or url"),
     ("options.yaml", "doxorubicin", _set("drugs", ["adriamycin"]), "unknown drug"),
     ("options.yaml", "doxorubicin", _set("anthracycline", False), "anthracycline"),
+    (
+        "trials.yaml",
+        "NCT04383119",
+        lambda r: r["arms"][0]["drugs"].append("gemzar"),
+        "unknown arm drug",
+    ),
+    ("trials.yaml", "NCT05269355", _set("anthracycline_arm", True), "anthracycline_arm"),
+    ("trials.yaml", "NCT01343277", _set("arms", []), "arms"),
+    ("evidence.yaml", "strass-2020", _set("url", "https://www.onclive.com/view/x"), "onclive.com"),
 ]
+
+
+def test_trial_arms_name_every_drug_control_arms_included() -> None:
+    a092104 = KB.trial("NCT05432791")
+    control = [arm for arm in a092104.arms if arm.control]
+    assert control and {"trabectedin", "pazopanib"} <= set(control[0].drugs)
+    assert {"trabectedin", "pazopanib", "olaparib", "temozolomide"} == set(a092104.arm_drugs)
+    names = {d.name for d in KB.drugs}
+    for t in KB.trials:
+        assert t.arms, t.nct
+        assert set(t.arm_drugs) <= names, t.nct
+
+
+def test_anthracycline_arm_is_derived_from_the_arms() -> None:
+    for t in KB.trials:
+        assert t.anthracycline_arm == any(KB.drug(d).anthracycline for d in t.arm_drugs), t.nct
+    assert KB.trial("NCT02997358").anthracycline_arm  # LMS-04: doxorubicin in both arms
+    assert not KB.trial("NCT04383119").anthracycline_arm  # trabectedin vs gemcitabine
 
 
 @pytest.mark.parametrize(("file", "record_id", "edit", "words"), BROKEN)

@@ -4,6 +4,7 @@ its own, the public cases against ``expected.json``, and the hard rules over gen
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -11,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from strategies import changed, valid_case_models
 
-from lms_board.assessment import Classification, Flag
+from lms_board.assessment import Classification, Flag, NotSuitable, TrialExample
 from lms_board.case import Case
 from lms_board.classify import classify, flags, workup_gaps
 from lms_board.grading import fnclcc_grade
@@ -288,7 +289,7 @@ def test_trials_are_open_first_with_urls_dates_and_checks() -> None:
         assert t.url == f"https://clinicaltrials.gov/study/{t.nct}"
         assert t.status_as_of == TRIALS[t.nct].status_as_of
         assert t.to_check and "ClinicalTrials.gov" in t.to_check[0]
-        assert t.evidence
+        assert t.evidence == list(TRIALS[t.nct].evidence)  # publications; the source is t.url
         if TRIALS[t.nct].landmark:
             assert t.why.startswith("Landmark trial")
 
@@ -410,5 +411,10 @@ def test_hard_safety_rules_hold_for_any_valid_case(case: Case) -> None:
         assert recs.options[0].name.startswith("Best supportive care")
 
     for item in recs.evidence_items():
-        assert item.evidence
+        # Every item shown has a source: its evidence, or for a trial (shown or set aside)
+        # its ClinicalTrials.gov record.
+        if isinstance(item, TrialExample):
+            assert item.url.startswith("https://clinicaltrials.gov/study/")
+        elif not item.evidence:
+            assert isinstance(item, NotSuitable) and re.search(r"\(NCT\d{8}\)$", item.name)
     evidence_refs(recs.evidence_ids())  # every id resolves

@@ -23,6 +23,22 @@ Modality = Literal[
 Intent = Literal["diagnostic", "curative", "palliative"]
 ImagingModality = Literal["MRI", "CT", "radiograph", "PET-CT"]
 ImagingRegion = Literal["primary site", "chest", "abdomen/pelvis", "chest/abdomen/pelvis"]
+#: The strength of the evidence behind an option, shown next to it. The two "no benefit"
+#: values keep a phase 3 trial from reading as a benefit where, in LMS, it showed none.
+Strength = Literal[
+    "phase 3 randomised",
+    "phase 3 randomised, no benefit in LMS",
+    "phase 3 control arm, no benefit shown",
+    "phase 2",
+    "retrospective",
+    "guideline",
+    "expert consensus",
+]
+#: Strengths that say a phase 3 trial showed no benefit in LMS (read them as a caution).
+NO_BENEFIT_STRENGTHS: tuple[Strength, ...] = (
+    "phase 3 randomised, no benefit in LMS",
+    "phase 3 control arm, no benefit shown",
+)
 
 #: Every workup gap code the assessment may emit (assessment.md).
 GAP_CODES: tuple[str, ...] = (
@@ -115,7 +131,7 @@ class Option(_Out):
     intent: Intent
     setting: str
     evidence: list[str] = Field(min_length=1)
-    strength: str
+    strength: Strength
     caveats: list[str] = Field(default_factory=list)
     key_numbers: str = ""
 

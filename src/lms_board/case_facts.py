@@ -93,7 +93,7 @@ def figo_stage(case: Case) -> FigoStage | None:
         return None
     for stage in ("IV", "III", "II", "I"):
         if group.startswith(stage):
-            return stage  # type: ignore[return-value]
+            return stage
     return None
 
 
@@ -243,7 +243,7 @@ class CaseFacts:
         out = []
         reason = self.exposure.limit_reason()
         if reason:
-            out.append(reason.rstrip("."))
+            out.append(reason[:1].lower() + reason[1:].rstrip("."))
         out.extend(self.cardiac_contraindications)
         return out
 

@@ -47,15 +47,15 @@ NEPHROTOXIC_DRUGS = frozenset({"ifosfamide"})
 HEPATIC_DRUGS = frozenset({"trabectedin", "docetaxel"})
 
 # Evidence ids (knowledge/evidence.yaml) behind each rule; the loader checks they resolve.
-EV_DIAGNOSIS = ["esmo-sts-2021", "seom-sts-2021"]
+EV_DIAGNOSIS = ["esmo-sts-2018", "seom-sts-2021"]
 EV_ANTHRACYCLINE = ["anthracycline-chf-swain-2003", "epirubicin-feijen-2019"]
 EV_CARDIAC = ["esc-cardio-oncology-2022", "anthracycline-chf-swain-2003"]
-EV_PROGRESSION = ["esmo-sts-2021"]
-EV_RENAL = ["ifosfamide-nephrotoxicity-less-2007"]
+EV_PROGRESSION = ["esmo-sts-2018"]
+EV_RENAL = ["ifosfamide-label-fda", "ifosfamide-nephrotoxicity-less-2007"]
 EV_HEPATIC = {"trabectedin": ["trabectedin-label"], "docetaxel": ["docetaxel-label-fda"]}
 EV_NEUROPATHY = ["cipn-asco-2020"]
-EV_FITNESS = ["esmo-sts-2021", "epaz-2020"]
-EV_DECLINED = ["esmo-sts-2021"]
+EV_FITNESS = ["esmo-sts-2018", "epaz-2020"]
+EV_DECLINED = ["esmo-sts-2018"]
 RULE_EVIDENCE: tuple[str, ...] = tuple(
     {
         *EV_DIAGNOSIS,
@@ -401,7 +401,9 @@ def trial_rulings(trial: TrialRecord, facts: CaseFacts) -> list[Ruling]:
     if trial_has_anthracycline(trial):
         limit = anthracycline_not_suitable(True, facts)
         if limit:
-            found.append(Ruling(limit.rule, "An arm gives an anthracycline. " + limit.reason, limit.evidence))
+            found.append(
+                Ruling(limit.rule, "An arm gives an anthracycline. " + limit.reason, limit.evidence)
+            )
     ecog, limit_ecog = case.patient.ecog, trial.applies.ecog_max
     if ecog is not None and limit_ecog is not None and ecog > limit_ecog:
         found.append(
@@ -419,5 +421,7 @@ def trial_rulings(trial: TrialRecord, facts: CaseFacts) -> list[Ruling]:
     for rule in (renal_exclusion, hepatic_exclusion, neuropathy_exclusion):
         hit = rule(drugs, facts)
         if hit:
-            found.append(Ruling(hit.rule, "An arm gives a drug ruled out: " + hit.reason, hit.evidence))
+            found.append(
+                Ruling(hit.rule, "An arm gives a drug ruled out: " + hit.reason, hit.evidence)
+            )
     return [r for r in found if r is not None]

@@ -54,7 +54,6 @@ from lms_board.knowledge.schema import OptionRecord, TrialRecord
 from lms_board.prompts import build_prompts
 
 ANTHRACYCLINE_FLAG = "anthracycline_limit"
-CTGOV_STUDY_URL = "https://clinicaltrials.gov/study/{nct}"
 #: Where demoted combinations go: after every single agent, before trial referral (80).
 DEMOTED_RANK = 75.0
 #: Statuses under which a trial may take patients, most open first.
@@ -133,7 +132,9 @@ def option_exclusions(
     return rulings
 
 
-def trial_ineligible(trial: TrialRecord, case: Case, classification: Classification, f: CaseFacts, kb: Knowledge) -> bool:
+def trial_ineligible(
+    trial: TrialRecord, case: Case, classification: Classification, f: CaseFacts, kb: Knowledge
+) -> bool:
     """A trial example left out silently: closed since curation, or its age or
     prior-treatment criteria not met."""
     closed = not trial.landmark and trial.status in CLOSED_STATUSES
@@ -264,7 +265,7 @@ def _to_trial(
         why=why,
         to_check=to_check,
         evidence=list(trial.evidence),
-        url=CTGOV_STUDY_URL.format(nct=trial.nct),
+        url=trial.registry_url,
     )
 
 
@@ -303,6 +304,10 @@ def recommend(
                 NotSuitable(name=rec.name, reason=rec.not_recommended, evidence=list(rec.evidence))
             )
             continue
+        if rec.applies.quiet and eligibility_failures(
+            rec.applies, case, classification, facts=f, kb=kb
+        ):
+            continue
         rulings = option_exclusions(rec, case, classification, kb, facts=f)
         limit = excluded_by_anthracycline_limit(rec, flags)
         if limit and not any(r.rule == "anthracycline.limit" for r in rulings):
@@ -324,9 +329,7 @@ def recommend(
         rulings = trial_rulings(t, f)
         if rulings:
             if not t.landmark:
-                not_suitable.append(
-                    _not_suitable(f"Trial {t.name} ({t.nct})", rulings, t.evidence)
-                )
+                not_suitable.append(_not_suitable(f"Trial {t.name} ({t.nct})", rulings, t.evidence))
             continue
         trials.append(_to_trial(t, f, classification, kb))
     prompts = build_prompts(f, classification, options, kb)

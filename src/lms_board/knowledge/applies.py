@@ -5,8 +5,9 @@ named check giving met / not met / not known (:class:`Check`).
   concerns the case at all: not met → the record is left out.
 - Eligibility fields (ECOG, grade, depth, size, age, prior anthracycline, HRD…) decide
   whether a case in scope can have it: not met → "not suitable" with the reason.
-- Not known → "to check" (a caveat), never a silent yes or no, unless the record is
-  ``strict`` or names the value in ``require_known`` (then not known counts as not met).
+- Not known → "to check" (a caveat), never a silent yes or no; except that a ``strict``
+  record treats an unknown scope value as not met (out of scope), and an eligibility value
+  named in ``require_known`` as not met (not suitable, saying what is missing).
 ``matches`` (prompts, conditional exclusions and caveats) needs every value known and met.
 Example: perioperative chemotherapy (grade_min 3, depths [deep], size_over_cm 5,
 require_known [grade, depth, size]) is in scope for a resectable thigh LMS; at G1 it is not
@@ -55,9 +56,7 @@ def drugs_in_text(text: str, kb: Knowledge) -> set[str]:
 
 def progressed_drugs(case: Case, kb: Knowledge | None = None) -> set[str]:
     """Drugs the disease progressed on, in any line."""
-    return {
-        d for d, h in case_facts(case).histories.items() if h.outcome == Outcome.progressed
-    }
+    return {d for d, h in case_facts(case).histories.items() if h.outcome == Outcome.progressed}
 
 
 def prior_anthracycline(case: Case, kb: Knowledge | None = None) -> bool | None:
@@ -86,9 +85,7 @@ def _flag(name: str, value: bool | None, wanted: bool, unknown: str = "") -> Che
     return Check(name, value == wanted)
 
 
-def _scope_checks(
-    c: Conditions, f: CaseFacts, classification: Classification
-) -> Iterator[Check]:
+def _scope_checks(c: Conditions, f: CaseFacts, classification: Classification) -> Iterator[Check]:
     case = f.case
     t, e, h, p = case.tumor, case.extent, case.history, case.patient
     if c.categories:
@@ -206,9 +203,7 @@ def _scope_checks(
             (p.wishes_fertility_preservation is True) == c.wishes_fertility_preservation,
         )
     if c.comorbidities_any:
-        yield Check(
-            "comorbidities_any", any(p.has_condition(code) for code in c.comorbidities_any)
-        )
+        yield Check("comorbidities_any", any(p.has_condition(code) for code in c.comorbidities_any))
     if c.lvef_below is not None:
         yield Check(
             "lvef_below",
@@ -248,7 +243,9 @@ def _size_checks(c: Conditions, f: CaseFacts) -> Iterator[Check]:
             continue
         wanted = f"more than {bound:g} cm" if over else f"{bound:g} cm or less"
         if size is None:
-            yield Check(name, None, unknown=f"Tumour size not recorded: needs {wanted}.", eligibility=True)
+            yield Check(
+                name, None, unknown=f"Tumour size not recorded: needs {wanted}.", eligibility=True
+            )
             continue
         ok = size > bound if over else size <= bound
         yield Check(name, ok, failure=f"{size:g} cm: needs {wanted}.", eligibility=True)
@@ -266,7 +263,9 @@ def _eligibility_checks(c: Conditions, f: CaseFacts, kb: Knowledge | None) -> It
             eligibility=True,
         )
     if c.molecular_any:
-        found = any(finding_is_positive(m, tuple(c.molecular_any)) for m in case.pathology.molecular)
+        found = any(
+            finding_is_positive(m, tuple(c.molecular_any)) for m in case.pathology.molecular
+        )
         yield Check(
             "molecular_any",
             found,
@@ -304,12 +303,16 @@ def _eligibility_checks(c: Conditions, f: CaseFacts, kb: Knowledge | None) -> It
     age = case.patient.age
     if c.age_min is not None:
         yield Check(
-            "age_min", age >= c.age_min, failure=f"Age {age}: needs {c.age_min} or over.",
+            "age_min",
+            age >= c.age_min,
+            failure=f"Age {age}: needs {c.age_min} or over.",
             eligibility=True,
         )
     if c.age_max is not None:
         yield Check(
-            "age_max", age <= c.age_max, failure=f"Age {age}: needs {c.age_max} or under.",
+            "age_max",
+            age <= c.age_max,
+            failure=f"Age {age}: needs {c.age_max} or under.",
             eligibility=True,
         )
     yield from _grade_checks(c, f)
@@ -351,7 +354,8 @@ def checks(
     if c.strict or required:
         out = [
             Check(x.name, False, failure=x.unknown, unknown="", eligibility=x.eligibility)
-            if x.met is None and (c.strict or x.name in required)
+            if x.met is None
+            and ((c.strict and not x.eligibility) or (x.eligibility and x.name in required))
             else x
             for x in out
         ]

@@ -4,7 +4,8 @@ Files in a knowledge directory: ``evidence.yaml``, ``drugs.yaml``, ``options.yam
 ``trials.yaml``, ``prompts.yaml`` (lists of records) and ``imaging.yaml`` (``items``,
 ``surveillance``, ``surveillance_imaging``). Cross-checks: every evidence id cited resolves
 (options, their conditional exclusions, trials, prompts, drugs), every drug of an option is
-in the drug list, an option's ``anthracycline`` matches its drugs, a prompt names only
+in the drug list (trial arms too, whose drugs set
+``anthracycline_arm``), an option's ``anthracycline`` matches its drugs, a prompt names only
 options that exist and only the placeholders it may use.
 An optional trial-status overlay (written by ``lms-board trials refresh``) updates the
 curated trials' status and as-of date without touching the packaged files.
@@ -197,6 +198,25 @@ def _check_prompt(p: PromptRecord, option_ids: set[str]) -> None:
         _check_conditions("prompts.yaml", p.code, c)
 
 
+def _with_arm_flags(t: TrialRecord, drugs: Mapping[str, DrugRecord]) -> TrialRecord:
+    """Check every arm's drugs against ``drugs.yaml`` and derive ``anthracycline_arm``."""
+    unknown = [d for d in t.arm_drugs if d not in drugs]
+    if unknown:
+        raise KnowledgeError(
+            f"trials.yaml: record '{t.nct}': unknown arm drug(s) {', '.join(unknown)} "
+            "(not in drugs.yaml)"
+        )
+    derived = any(drugs[d].anthracycline for d in t.arm_drugs)
+    if t.anthracycline_arm and not derived:
+        raise KnowledgeError(
+            f"trials.yaml: record '{t.nct}': anthracycline_arm is true but no arm has an "
+            "anthracycline"
+        )
+    return (
+        t if t.anthracycline_arm == derived else t.model_copy(update={"anthracycline_arm": derived})
+    )
+
+
 def load_knowledge(directory: Path | None = None, overlay: Path | None = None) -> Knowledge:
     """Load and validate a knowledge directory (default: the packaged one)."""
     base = directory or PACKAGE_DIR
@@ -216,7 +236,10 @@ def load_knowledge(directory: Path | None = None, overlay: Path | None = None) -
             _check_conditions("options.yaml", o.id, rule.when)
         for cw in o.caveats_when:
             _check_conditions("options.yaml", o.id, cw.when)
-    trials = _records("trials.yaml", _read_yaml(base / "trials.yaml"), TrialRecord, "nct")
+    trials = tuple(
+        _with_arm_flags(t, drug_map)
+        for t in _records("trials.yaml", _read_yaml(base / "trials.yaml"), TrialRecord, "nct")
+    )
     for t in trials:
         _check_evidence("trials.yaml", t.nct, t.evidence, ev)
         _check_conditions("trials.yaml", t.nct, t.applies)

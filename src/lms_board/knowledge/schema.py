@@ -5,12 +5,21 @@ imaging item, surveillance schedule; drugs: ``lms_board.drugs``). Unknown keys, 
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from lms_board.assessment import Category, ImagingModality, ImagingRegion, Intent, Modality, Subtype
+from lms_board.assessment import (
+    Category,
+    ImagingModality,
+    ImagingRegion,
+    Intent,
+    Modality,
+    Strength,
+    Subtype,
+)
 from lms_board.case import (
     ComorbidityCode,
     Declined,
@@ -24,7 +33,7 @@ from lms_board.case import (
     Site,
     UterineExtension,
 )
-from lms_board.drugs import DrugClass
+from lms_board.drugs import DrugClass, DrugName
 
 RecordId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,60}$")]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=1200)]
@@ -33,7 +42,60 @@ Doi = Annotated[str, StringConstraints(pattern=r"^10\.[0-9]{4,9}/\S+$")]
 Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]
 Nct = Annotated[str, StringConstraints(pattern=r"^NCT[0-9]{8}$")]
 
-#: What kind of source an evidence entry is (shown next to every option).
+#: A trial's registry page: its ClinicalTrials.gov record.
+CTGOV_STUDY_URL = "https://clinicaltrials.gov/study/{nct}"
+#: Sites that are never a source: AI-generated answers, charities, trial aggregators and
+#: mirrors, news and press, hospital trial listings and ethics-committee summaries. A
+#: registrable domain here also bans its subdomains.
+BANNED_SOURCE_DOMAINS = frozenset(
+    {
+        "droracle.ai",
+        "kicksarcoma.org.au",
+        "meddatax.com",
+        "crick.ai",
+        "centerwatch.com",
+        "acemap.info",
+        "ichgcp.net",
+        "clinconnect.io",
+        "medpath.com",
+        "trialx.com",
+        "clinicaltrialexchange.com",
+        "inclinicaltrials.com",
+        "onclive.com",
+        "ascopost.com",
+        "cancernetwork.com",
+        "targetedonc.com",
+        "cancertherapyadvisor.com",
+        "cancer.fr",
+        "hra.nhs.uk",
+        "clevelandclinic.org",
+        "trialstoday.org",
+        "1stoncology.com",
+        "tarpswg.org",
+        "istitutotumori.mi.it",
+        "cancerresearchuk.org",
+    }
+)
+
+
+def url_host(url: str) -> str:
+    """The lower-case host of an http(s) URL (``""`` if there is none)."""
+    rest = url.split("://", 1)[-1]
+    return rest.split("/", 1)[0].split("?", 1)[0].split(":", 1)[0].lower()
+
+
+def banned_domain(url: str) -> str | None:
+    """The banned domain ``url`` is on, if any."""
+    host = url_host(url)
+    for domain in BANNED_SOURCE_DOMAINS:
+        if host == domain or host.endswith("." + domain):
+            return domain
+    return None
+
+
+#: What kind of source an evidence entry is (shown next to every option). There is no kind
+#: for secondary summaries (AI-generated pages, charities, aggregators, news): they are not
+#: evidence. ``Strength`` (in :mod:`lms_board.assessment`) is re-exported here.
 EvidenceKind = Literal[
     "guideline",
     "consensus",
@@ -45,11 +107,7 @@ EvidenceKind = Literal[
     "review",
     "congress report",
     "trial registration",
-    "secondary summary",
-]
-#: The strength of the evidence behind an option (``assessment.md``).
-Strength = Literal[
-    "phase 3 randomised", "phase 2", "retrospective", "guideline", "expert consensus"
+    "regulatory label",
 ]
 #: ClinicalTrials.gov API v2 ``overallStatus`` values, plus ``UNKNOWN`` (not verified).
 TrialStatus = Literal[
@@ -100,12 +158,25 @@ class EvidenceRecord(_Record):
     key_numbers: str = ""
     take_away: Text
     notes: str = ""
+    #: Pages where the identifiers were seen next to the title (PubMed, PMC, publisher,
+    #: regulator) when they are not in ``shared/evidence``.
+    verified_at: list[Url] = []
     reviewed: date
 
     @model_validator(mode="after")
     def _has_identifier(self) -> EvidenceRecord:
         if not (self.pmid or self.doi or self.url):
             raise ValueError("needs a pmid, doi or url")
+        return self
+
+    @model_validator(mode="after")
+    def _primary_source(self) -> EvidenceRecord:
+        if self.url and (domain := banned_domain(self.url)):
+            raise ValueError(f"url is on {domain}, which is not a primary source")
+        if self.kind == "trial registration" and not (
+            self.url and re.fullmatch(r"https://clinicaltrials\.gov/study/NCT[0-9]{8}", self.url)
+        ):
+            raise ValueError("a trial registration links to https://clinicaltrials.gov/study/NCT…")
         return self
 
 
@@ -163,8 +234,11 @@ class Conditions(_Record):
     lesions_max: int | None = Field(default=None, ge=1, le=100)
     hrd_alteration: bool | None = None
     require_known: list[KnownField] = []
-    #: Unknown values count as "not met" (out of scope) instead of "to check".
+    #: Unknown scope values count as "not met" (out of scope) instead of "to check".
     strict: bool = False
+    #: A failed eligibility condition leaves the record out quietly instead of listing it as
+    #: "not suitable" (for options that only make sense for a few cases).
+    quiet: bool = False
 
 
 class Exclusion(_Record):
@@ -227,8 +301,22 @@ class PromptRecord(_Record):
     reviewed: date
 
 
+class TrialArm(_Record):
+    """One arm of a trial: its drugs (names from ``drugs.yaml``; none for surgery alone,
+    radiotherapy or surveillance) and whether it is a control or comparator arm."""
+
+    name: Text
+    drugs: list[DrugName] = []
+    control: bool = False
+
+
 class TrialRecord(_Record):
-    """A curated trial example; statuses age, so each carries its as-of date and source."""
+    """A curated trial example; statuses age, so each carries its as-of date and source.
+
+    Its source is its ClinicalTrials.gov record (:attr:`registry_url`); ``evidence`` lists its
+    verified publications, if any. ``arms`` names every arm's drugs, control arms included;
+    ``anthracycline_arm`` is derived from them by the loader.
+    """
 
     nct: Nct
     name: Text
@@ -238,6 +326,7 @@ class TrialRecord(_Record):
     intervention: Text
     applies: Conditions
     interventional: bool = True
+    arms: list[TrialArm] = Field(min_length=1)
     anthracycline_arm: bool = False
     status: TrialStatus
     status_text: Text
@@ -246,8 +335,17 @@ class TrialRecord(_Record):
     landmark: bool
     why: Text
     to_check: list[Text] = []
-    evidence: list[RecordId] = Field(min_length=1)
+    evidence: list[RecordId] = []
     reviewed: date
+
+    @property
+    def registry_url(self) -> str:
+        return CTGOV_STUDY_URL.format(nct=self.nct)
+
+    @property
+    def arm_drugs(self) -> tuple[str, ...]:
+        """Every drug of every arm (control arms included), first-seen order."""
+        return tuple(dict.fromkeys(d for arm in self.arms for d in arm.drugs))
 
 
 class ImagingRecord(_Record):
