@@ -64,7 +64,14 @@ def test_yaml_files_ship_as_package_data(repo_root: Path) -> None:
     pyproject = (repo_root / "pyproject.toml").read_text(encoding="utf-8")
     assert '"knowledge/*.yaml"' in pyproject
     assert sorted(p.name for p in PACKAGE_DIR.glob("*.yaml")) == sorted(
-        ["drugs.yaml", "evidence.yaml", "imaging.yaml", "options.yaml", "trials.yaml"]
+        [
+            "drugs.yaml",
+            "evidence.yaml",
+            "imaging.yaml",
+            "options.yaml",
+            "prompts.yaml",
+            "trials.yaml",
+        ]
     )
 
 

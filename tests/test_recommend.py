@@ -25,16 +25,16 @@ from lms_board.knowledge.applies import (
 )
 from lms_board.knowledge.loader import TrialOverlay, apply_trial_overlay
 from lms_board.knowledge.schema import TrialStatusUpdate
+from lms_board.case_facts import case_facts
+from lms_board.exclusions import trial_rulings
+from lms_board.knowledge.schema import OptionRecord, TrialRecord
 from lms_board.recommend import (
     Recommendations,
     excluded_by_anthracycline_limit,
-    excluded_by_molecular,
-    excluded_by_performance,
-    excluded_by_prior_treatment,
     excluded_by_progression,
+    option_exclusions,
     recommend,
     supportive_first,
-    trial_exclusions,
 )
 
 KB = load_knowledge(PACKAGE_DIR)
@@ -89,6 +89,16 @@ def advanced(*drugs: str, stop: str | None = None) -> dict[str, Any]:
 
 #: One advanced line before, of unknown drugs (v1's "systemic_lines_advanced: 1").
 ONE_LINE = {"history.treatment_lines": [{"setting": "advanced", "line": 1}]}
+
+
+def why_not(option: OptionRecord, case: Case) -> str:
+    """Every reason the option is not suitable for the case ("" when it is)."""
+    classification, _, _ = classified(case)
+    return " ".join(r.reason for r in option_exclusions(option, case, classification, KB))
+
+
+def trial_why_not(trial: TrialRecord, case: Case) -> str:
+    return " ".join(r.reason for r in trial_rulings(trial, case_facts(case)))
 
 
 def classified(case: Case) -> tuple[Classification, list[Flag], int | None]:
@@ -166,32 +176,26 @@ def test_excluded_by_progression_on_the_lines_that_progressed() -> None:
 
 def test_excluded_by_performance() -> None:
     ecog3 = make({"patient.ecog": 3})
-    assert "combination" in (
-        excluded_by_performance(OPTIONS["doxorubicin-dacarbazine"], ecog3) or ""
-    )
-    assert "ECOG 3" in (excluded_by_performance(OPTIONS["doxorubicin"], ecog3) or "")
-    assert excluded_by_performance(OPTIONS["best-supportive-care"], ecog3) is None
+    assert "combination" in why_not(OPTIONS["doxorubicin-dacarbazine"], ecog3)
+    assert "ECOG 3" in why_not(OPTIONS["doxorubicin"], ecog3)
+    assert why_not(OPTIONS["best-supportive-care"], ecog3) == ""
     ecog2 = make({"patient.ecog": 2})
-    assert excluded_by_performance(OPTIONS["doxorubicin-trabectedin"], ecog2)  # ECOG 0-1 only
-    assert excluded_by_performance(OPTIONS["doxorubicin-dacarbazine"], ecog2) is None
-    assert (
-        excluded_by_performance(OPTIONS["doxorubicin-trabectedin"], make({"patient.ecog": None}))
-        is None
-    )
+    assert why_not(OPTIONS["doxorubicin-trabectedin"], ecog2)  # ECOG 0-1 only
+    assert why_not(OPTIONS["doxorubicin-dacarbazine"], ecog2) == ""
+    assert why_not(OPTIONS["doxorubicin-trabectedin"], make({"patient.ecog": None})) == ""
 
 
-def test_excluded_by_molecular_needs_a_recorded_alteration() -> None:
+def test_olaparib_needs_a_recorded_homologous_recombination_alteration() -> None:
     option = OPTIONS["olaparib-temozolomide"]
-    assert (
-        excluded_by_molecular(option, make({"pathology.molecular": ["BRCA2 homozygous deletion"]}))
-        is None
-    )
-    assert (
-        excluded_by_molecular(option, make({"pathology.molecular": ["HRD positive (RAD51)"]}))
-        is None
-    )
-    assert excluded_by_molecular(option, make({"pathology.molecular": ["RB1 loss"]}))
-    assert excluded_by_molecular(OPTIONS["trabectedin"], make()) is None
+    uterine = {"tumor.site": "uterus", "tumor.depth": None, **ONE_LINE}
+    for finding in ("BRCA2 homozygous deletion", "HRD positive (RAD51)"):
+        assert why_not(option, make({**uterine, "pathology.molecular": [finding]})) == ""
+    assert why_not(option, make({**uterine, "pathology.hrd": "deficient"})) == ""
+    for finding in ("RB1 loss", "BRCA2 wild-type", "no BRCA1/2 pathogenic variant", "HRD negative"):
+        assert "homologous-recombination" in why_not(
+            option, make({**uterine, "pathology.molecular": [finding]})
+        ), finding
+    assert why_not(OPTIONS["trabectedin"], make(ONE_LINE)) == ""
 
 
 def test_prior_anthracycline_from_dose_or_regimens() -> None:
@@ -215,17 +219,18 @@ def test_prior_anthracycline_from_dose_or_regimens() -> None:
     unknown = {"patient.cumulative_doxorubicin_mg_m2": None, "history.treatment_lines": DELETE}
     assert prior_anthracycline(make(unknown), KB) is None
     later = make({**ONE_LINE, "patient.cumulative_doxorubicin_mg_m2": 300})
-    assert excluded_by_prior_treatment(OPTIONS["doxorubicin-later-line"], later, KB)
+    assert "already been given" in why_not(OPTIONS["doxorubicin-later-line"], later)
     naive = make({"history.treatment_lines": [advanced("gemcitabine", "docetaxel")]})
-    assert excluded_by_prior_treatment(OPTIONS["doxorubicin-later-line"], naive, KB) is None
+    assert why_not(OPTIONS["doxorubicin-later-line"], naive) == ""
 
 
 def test_trials_requiring_ecog_0_1_are_excluded_at_ecog_3() -> None:
     ecog3 = make({"patient.ecog": 3})
-    assert trial_exclusions(TRIALS["NCT06088290"], ecog3, [])
-    assert trial_exclusions(TRIALS["NCT06088290"], make(), []) == []
-    assert trial_exclusions(TRIALS["NCT06088290"], make(), [LIMIT])  # doxorubicin arm
-    assert trial_exclusions(TRIALS["NCT03838718"], ecog3, []) == []  # observational registry
+    assert trial_why_not(TRIALS["NCT06088290"], ecog3)
+    assert trial_why_not(TRIALS["NCT06088290"], make()) == ""
+    near_limit = make({"patient.cumulative_doxorubicin_mg_m2": 420})
+    assert "anthracycline" in trial_why_not(TRIALS["NCT06088290"], near_limit)  # doxorubicin arm
+    assert trial_why_not(TRIALS["NCT03838718"], ecog3) == ""  # observational registry
 
 
 def test_supportive_first_only_at_poor_performance() -> None:
@@ -244,7 +249,10 @@ def test_first_line_ranks_doxorubicin_trabectedin_first() -> None:
     assert recs.options[0].name == "Doxorubicin + trabectedin, then trabectedin maintenance"
     assert recs.options[0].strength == "phase 3 randomised"
     assert "Trabectedin" not in names(recs.options)  # later-line single agent
-    assert recs.not_suitable == []
+    # Only first-line trabectedin is set aside: doxorubicin can be given (TRUSTS).
+    (trabectedin,) = recs.not_suitable
+    assert trabectedin.name.startswith("Trabectedin first line")
+    assert "TRUSTS" in trabectedin.reason
 
 
 def test_later_line_after_doxorubicin_progression() -> None:
@@ -393,7 +401,7 @@ def test_hard_safety_rules_hold_for_any_valid_case(case: Case) -> None:
     recs = recommend(case, classification, found)
     offered = [OPTIONS[o.id] for o in recs.options]
     codes = {f.code for f in found}
-    assert recs.options, "every case gets at least one option"
+    assert recs.options or recs.not_suitable, "every case says what it can and cannot have"
 
     if "anthracycline_limit" in codes:
         assert not any(o.anthracycline for o in offered)
