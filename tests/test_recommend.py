@@ -14,7 +14,9 @@ from strategies import DELETE, changed, valid_case_models
 
 from lms_board.assessment import Classification, Flag, NotSuitable, TrialExample
 from lms_board.case import Case, StopReason, parse_case
+from lms_board.case_facts import case_facts
 from lms_board.classify import classify, flags, workup_gaps
+from lms_board.exclusions import trial_rulings
 from lms_board.grading import fnclcc_grade
 from lms_board.knowledge import PACKAGE_DIR, evidence_refs, load_knowledge
 from lms_board.knowledge.applies import (
@@ -24,10 +26,7 @@ from lms_board.knowledge.applies import (
     progressed_drugs,
 )
 from lms_board.knowledge.loader import TrialOverlay, apply_trial_overlay
-from lms_board.knowledge.schema import TrialStatusUpdate
-from lms_board.case_facts import case_facts
-from lms_board.exclusions import trial_rulings
-from lms_board.knowledge.schema import OptionRecord, TrialRecord
+from lms_board.knowledge.schema import OptionRecord, TrialRecord, TrialStatusUpdate
 from lms_board.recommend import (
     Recommendations,
     excluded_by_anthracycline_limit,
