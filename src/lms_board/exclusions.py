@@ -383,11 +383,11 @@ def trial_failed_drugs(trial: TrialRecord, facts: CaseFacts) -> Ruling | None:
     for name, drugs, control in trial_arms(trial):
         ruling = failed_drugs(sorted(drugs), facts)
         if ruling:
-            arm = "the control arm" if control else "an arm"
-            reasons.append(f"{arm} ({name}) gives {ruling.reason[0].lower()}{ruling.reason[1:]}")
+            arm = f"Control arm '{name}'" if control else f"Arm '{name}'"
+            reasons.append(f"{arm}: {ruling.reason[:1].lower()}{ruling.reason[1:]}")
     if not reasons:
         return None
-    return Ruling("history.trial_arm", _sentence("; ".join(reasons)), tuple(EV_PROGRESSION))
+    return Ruling("history.trial_arm", " ".join(reasons), tuple(EV_PROGRESSION))
 
 
 def trial_rulings(trial: TrialRecord, facts: CaseFacts) -> list[Ruling]:
