@@ -86,6 +86,7 @@ RULE_IDS = (
     "provisional.distant_extent_not_recorded",
     "fitness.poor_performance",
     "metastatic.limited_short_interval_curative_pathway",
+    "patient.declines_curative_surgery",
 )
 
 
@@ -782,6 +783,7 @@ RULE_CASES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
         OLIGO,
         {"extent.disease_free_interval_months": 0},
     ),
+    "patient.declines_curative_surgery": (BASE, {"patient.declines": ["surgery"]}),
 }
 
 
@@ -805,7 +807,7 @@ def test_rule_ids_match_the_source() -> None:
     source = inspect.getsource(classify_module)
     found = set(
         re.findall(
-            r'"((?:localized|locally_advanced|oligometastatic|metastatic|provisional|fitness)'
+            r'"((?:localized|locally_advanced|oligometastatic|metastatic|provisional|fitness|patient)'
             r'\.[a-z_]+)"',
             source,
         )

@@ -371,6 +371,24 @@ def test_c5_er_pr_positive_low_grade_metastatic_gets_hormones_and_surveillance()
     assert "hormone_receptors_not_done" not in prompt_codes(a)
 
 
+def test_c5_no_active_surveillance_once_the_disease_has_progressed_on_treatment() -> None:
+    a = run(make(UTERINE_RESECTED, _uterine_metastatic(**later_line())))
+    assert "active-surveillance-indolent" not in option_ids(a)
+    assert "aromatase-inhibitor" in option_ids(a)
+
+
+def test_c5_uterine_prompts_wait_for_tissue() -> None:
+    a = run(
+        make(
+            UTERINE_RESECTED,
+            _uterine_metastatic(
+                **{"pathology.biopsy": "none", "pathology.diagnosis_confirmed": DELETE}
+            ),
+        )
+    )
+    assert not {"tumour_ngs", "hormone_receptors_not_done"} & set(prompt_codes(a))
+
+
 def test_c5_high_grade_or_receptor_negative_gets_no_hormonal_option() -> None:
     g3 = run(
         make(
@@ -404,6 +422,13 @@ def test_c5_olaparib_only_with_a_recorded_hrd_alteration(
 ) -> None:
     a = run(make(UTERINE_RESECTED, _uterine_metastatic(**later_line(**pathology))))
     assert ("olaparib-temozolomide" in option_ids(a)) is offered
+
+
+def test_c5_a_tumour_brca_finding_prompts_germline_testing() -> None:
+    found = run(make(UTERINE_RESECTED, {"pathology.molecular": ["BRCA2 homozygous deletion"]}))
+    assert "germline_testing" in prompt_codes(found)
+    wild = run(make(UTERINE_RESECTED, {"pathology.molecular": ["BRCA2 wild-type"]}))
+    assert "germline_testing" not in prompt_codes(wild)
 
 
 def test_c5_advanced_uterine_without_ngs_gets_the_ngs_prompt() -> None:
@@ -473,6 +498,7 @@ def test_c6_a_recurrence_in_an_irradiated_field_gets_re_excision_not_a_second_co
     assert option_ids(a)[0] == "irradiated-field-recurrence-resection"
     assert "already been irradiated" in not_suitable(a, "radiotherapy-pre-or-postoperative")
     assert "reirradiation_limits" in prompt_codes(a)
+    assert "wide-resection" not in option_ids(a)  # the recurrence option says it
 
 
 @pytest.mark.parametrize("site", ["retroperitoneum", "vascular"])
@@ -575,18 +601,40 @@ FRAIL_KIDNEYS_NERVES = {
 
 
 def test_c9_older_ecog2_with_ckd_and_neuropathy() -> None:
-    """Issue class 9: 77, ECOG 2, CKD and neuropathy: no ifosfamide, a neuropathy caveat on
-    docetaxel, single agents first, geriatric and cardio-oncology prompts."""
+    """Issue class 9: 77, ECOG 2, CKD and neuropathy: no ifosfamide, no combination (two
+    vulnerability factors), the nerves and the kidneys named, geriatric and cardio-oncology
+    prompts."""
     a = run(make(METASTATIC, FRAIL_KIDNEYS_NERVES))
     assert "ifosfamide" not in offered_drugs(a)
     assert "eGFR 40" in not_suitable(a, "doxorubicin-ifosfamide")
+    assert not [o.id for o in a.options if OPTIONS[o.id].combination]
+    assert "ECOG 2 and age 77: combination chemotherapy is not advised" in not_suitable(
+        a, "gemcitabine-docetaxel-first-line"
+    )
+    assert {"doxorubicin", "pazopanib-first-line-older", "gemcitabine-single-agent"} <= set(
+        option_ids(a)
+    )
+    assert {"geriatric_assessment", "cardio_oncology", "neuropathy_caution"} <= set(prompt_codes(a))
+
+
+def test_c9_one_vulnerability_factor_demotes_combinations_with_a_caveat() -> None:
+    a = run(
+        make(
+            METASTATIC,
+            {
+                "patient.ecog": 2,
+                "patient.coded_comorbidities": [
+                    {"code": "peripheral_neuropathy", "severity": "moderate"}
+                ],
+            },
+        )
+    )
     gem_doc = next(o for o in a.options if o.id == "gemcitabine-docetaxel-first-line")
-    assert any("neuropathy" in c.lower() for c in gem_doc.caveats)
     assert any("single agent is preferred" in c for c in gem_doc.caveats)
+    assert any("neuropathy" in c.lower() for c in gem_doc.caveats)
     systemic = [o for o in a.options if o.modality == "systemic" and o.id != "clinical-trial"]
     combos = [OPTIONS[o.id].combination for o in systemic]
     assert combos == sorted(combos), "single agents before combinations"
-    assert {"geriatric_assessment", "cardio_oncology"} <= set(prompt_codes(a))
 
 
 def test_c9_severe_neuropathy_rules_out_taxanes_and_eribulin() -> None:
@@ -669,7 +717,12 @@ def test_c9_what_the_patient_declines_is_not_suitable() -> None:
         )
     )
     assert "Declined by the patient (amputation)" in not_suitable(amputation, "amputation")
-    assert "isolated-limb-perfusion" in option_ids(amputation)
+    assert {"isolated-limb-perfusion", "radiotherapy-locally-advanced"} <= set(
+        option_ids(amputation)
+    )
+    assert "No operation is planned" in not_suitable(
+        amputation, "radiotherapy-pre-or-postoperative"
+    )
     exenteration = run(
         make(
             UTERINE_RESECTED,
@@ -684,6 +737,28 @@ def test_c9_what_the_patient_declines_is_not_suitable() -> None:
         )
     )
     assert "pelvic exenteration" in not_suitable(exenteration, "pelvic-exenteration")
+
+
+def test_c9_declining_the_curative_operation_brings_the_non_surgical_options() -> None:
+    """A pelvic recurrence into the bladder needing an exenteration she declines: the
+    exenteration is not suitable, and systemic therapy and radiotherapy are offered."""
+    a = run(
+        make(
+            UTERINE_RESECTED,
+            {
+                "tumor.presentation": "local_recurrence",
+                "tumor.uterine_extension": "bladder_or_rectum",
+                "extent.primary_resectability": "resectable",
+                "pathology.biopsy": "core_needle",
+                "pathology.margin": DELETE,
+                "patient.declines": ["pelvic_exenteration"],
+            },
+        )
+    )
+    assert a.classification.category == "resectable"
+    assert "patient.declines_curative_surgery" in [r.rule for r in a.classification.rationale]
+    assert "Declined by the patient" in not_suitable(a, "pelvic-exenteration")
+    assert {"doxorubicin", "palliative-radiotherapy"} <= set(option_ids(a))
 
 
 def test_c9_declining_chemotherapy_and_trials() -> None:

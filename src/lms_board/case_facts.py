@@ -7,7 +7,9 @@ Examples:
 - two resectable lung nodules found with the primary (DFI 0), primary resectable →
   ``limited_metastatic_short_interval``: advanced by the 12-month rule, but a curative-intent
   pathway is open;
-- a recurrence where the primary was irradiated → ``irradiated_field_recurrence``.
+- a recurrence where the primary was irradiated → ``irradiated_field_recurrence``;
+- a pelvic recurrence into the bladder whose exenteration the patient declines →
+  ``curative_surgery_declined``: the non-surgical options of advanced disease apply.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from lms_board.case import (
     Biopsy,
     Case,
     ComorbidityCode,
+    Declined,
     HrdStatus,
     IhcResult,
     Presentation,
@@ -26,6 +29,7 @@ from lms_board.case import (
     RadiotherapyTiming,
     Resectability,
     Site,
+    UterineExtension,
 )
 from lms_board.grading import fnclcc_grade
 from lms_board.knowledge.schema import DiagnosisStatus, FigoStage, ReceptorStatus
@@ -193,6 +197,29 @@ def limb_threatening(case: Case) -> bool:
     )
 
 
+def curative_surgery_declined(case: Case) -> Declined | None:
+    """The curative operation the patient declines, when the primary is still to be
+    operated on: any surgery, an amputation when limb salvage is not feasible, or a pelvic
+    exenteration for a uterine LMS invading the bladder or rectum."""
+    if case.extent.primary_resectability == Resectability.resected:
+        return None
+    declines, t = case.patient.declines, case.tumor
+    if Declined.surgery in declines:
+        return Declined.surgery
+    if (
+        Declined.amputation in declines
+        and t.site == Site.extremity
+        and case.extent.limb_salvage_feasible is False
+    ):
+        return Declined.amputation
+    if (
+        Declined.pelvic_exenteration in declines
+        and t.uterine_extension == UterineExtension.bladder_or_rectum
+    ):
+        return Declined.pelvic_exenteration
+    return None
+
+
 def frail(case: Case) -> bool:
     """Frailty written in the comorbidities (there is no coded field for it)."""
     return any(_FRAIL.search(c) for c in case.patient.comorbidities)
@@ -227,6 +254,7 @@ class CaseFacts:
     limb_threatening: bool = False
     frail: bool = False
     cardiac_contraindications: tuple[str, ...] = ()
+    surgery_declined: Declined | None = None
 
     @property
     def excluded(self) -> dict[str, DrugHistory]:
@@ -272,4 +300,5 @@ def case_facts(case: Case) -> CaseFacts:
         limb_threatening=limb_threatening(case),
         frail=frail(case),
         cardiac_contraindications=tuple(cardiac_contraindications(case)),
+        surgery_declined=curative_surgery_declined(case),
     )

@@ -23,6 +23,7 @@ from lms_board.case_facts import (
     OLIGO_MAX_LESIONS,
     OLIGO_MIN_DFI_MONTHS,
     cardiac_contraindications,
+    curative_surgery_declined,
     limited_metastatic_short_interval,
     total_lesions,
 )
@@ -268,6 +269,17 @@ def classify(case: Case, gaps: list[WorkupGap]) -> Classification:
                 "Provisional: the call could change once these are done: "
                 + ", ".join(sorted(open_gaps))
                 + ".",
+                EV_GUIDELINE,
+            )
+        )
+    declined = curative_surgery_declined(case)
+    if category == "resectable" and declined is not None:
+        rationale.append(
+            _reason(
+                "patient.declines_curative_surgery",
+                f"The patient declines the curative operation ({declined.value.replace('_', ' ')}): "
+                "the category stands, and the non-surgical options of advanced disease "
+                "(systemic therapy, radiotherapy) are listed too.",
                 EV_GUIDELINE,
             )
         )

@@ -177,6 +177,33 @@ def anthracycline_not_suitable(anthracycline: bool, facts: CaseFacts) -> Ruling 
     )
 
 
+def vulnerability_factors(facts: CaseFacts) -> list[str]:
+    """ECOG 2, age 75 or over, frailty: each makes a single agent the better choice."""
+    pt = facts.case.patient
+    why = []
+    if pt.ecog == SINGLE_AGENT_ECOG:
+        why.append(f"ECOG {pt.ecog}")
+    if pt.age >= SINGLE_AGENT_AGE:
+        why.append(f"age {pt.age}")
+    if facts.frail:
+        why.append("frailty recorded")
+    return why
+
+
+def combination_when_vulnerable(combination: bool, facts: CaseFacts) -> Ruling | None:
+    """Two or more of ECOG 2, age 75 or over and frailty: no combination chemotherapy (one
+    alone only moves combinations after single agents, with a caveat)."""
+    why = vulnerability_factors(facts)
+    if not combination or len(why) < 2:
+        return None
+    return Ruling(
+        "fitness.single_agent",
+        _sentence(" and ".join(why))[:-1] + ": combination chemotherapy is not advised; a "
+        "single agent.",
+        tuple(EV_FITNESS),
+    )
+
+
 def combination_at_poor_performance(combination: bool, facts: CaseFacts) -> Ruling | None:
     ecog = facts.case.patient.ecog
     if combination and ecog is not None and ecog >= POOR_PERFORMANCE_ECOG:
@@ -249,7 +276,8 @@ def option_rulings(option: OptionRecord, facts: CaseFacts) -> list[Ruling]:
         declined_by_patient(declines_for_option(option), facts),
         failed_drugs(option.drugs, facts),
         anthracycline_not_suitable(option.anthracycline, facts),
-        combination_at_poor_performance(option.combination, facts),
+        combination_at_poor_performance(option.combination, facts)
+        or combination_when_vulnerable(option.combination, facts),
         renal_exclusion(option.drugs, facts),
         hepatic_exclusion(option.drugs, facts),
         neuropathy_exclusion(option.drugs, facts),
@@ -262,14 +290,7 @@ def option_rulings(option: OptionRecord, facts: CaseFacts) -> list[Ruling]:
 
 def single_agent_preferred(facts: CaseFacts) -> str | None:
     """ECOG 2, age 75 or over, or frailty: a single agent is preferred to a combination."""
-    pt = facts.case.patient
-    why = []
-    if pt.ecog == SINGLE_AGENT_ECOG:
-        why.append(f"ECOG {pt.ecog}")
-    if pt.age >= SINGLE_AGENT_AGE:
-        why.append(f"age {pt.age}")
-    if facts.frail:
-        why.append("frailty recorded")
+    why = vulnerability_factors(facts)
     return ", ".join(why) if why else None
 
 

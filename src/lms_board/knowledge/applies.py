@@ -73,6 +73,15 @@ def prior_anthracycline(case: Case, kb: Knowledge | None = None) -> bool | None:
 # --------------------------------------------------------------------------- field checks
 
 
+def effective_classification(classification: Classification, f: CaseFacts) -> tuple[str, str]:
+    """The category the options follow: a resectable case whose curative operation the
+    patient declines is also treated as advanced (locally advanced, or metastatic), so the
+    non-surgical options apply."""
+    if classification.category == "resectable" and f.surgery_declined is not None:
+        return "advanced", "metastatic" if f.case.extent.metastases else "locally_advanced"
+    return classification.category, classification.subtype
+
+
 def _in(name: str, value: object, allowed: list[object], unknown: str = "") -> Check:
     if value is None:
         return Check(name, None, unknown=unknown)
@@ -88,10 +97,13 @@ def _flag(name: str, value: bool | None, wanted: bool, unknown: str = "") -> Che
 def _scope_checks(c: Conditions, f: CaseFacts, classification: Classification) -> Iterator[Check]:
     case = f.case
     t, e, h, p = case.tumor, case.extent, case.history, case.patient
+    category, subtype = effective_classification(classification, f)
     if c.categories:
-        yield Check("categories", classification.category in c.categories)
+        yield Check(
+            "categories", classification.category in c.categories or category in c.categories
+        )
     if c.subtypes:
-        yield Check("subtypes", classification.subtype in c.subtypes)
+        yield Check("subtypes", classification.subtype in c.subtypes or subtype in c.subtypes)
     if c.sites:
         yield Check("sites", t.site in c.sites)
     if c.resectability:
@@ -177,6 +189,11 @@ def _scope_checks(c: Conditions, f: CaseFacts, classification: Classification) -
         )
     if c.limb_threatening is not None:
         yield Check("limb_threatening", f.limb_threatening == c.limb_threatening)
+    if c.curative_surgery_declined is not None:
+        yield Check(
+            "curative_surgery_declined",
+            (f.surgery_declined is not None) == c.curative_surgery_declined,
+        )
     if c.anthracycline_suitable is not None:
         yield Check("anthracycline_suitable", f.anthracycline_suitable == c.anthracycline_suitable)
     if c.sexes:

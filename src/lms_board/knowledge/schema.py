@@ -216,6 +216,7 @@ class Conditions(_Record):
     prior_radiotherapy_primary: bool | None = None
     metastasis_sites_any: list[MetastasisSite] = []
     limb_threatening: bool | None = None
+    curative_surgery_declined: bool | None = None
     anthracycline_suitable: bool | None = None
     sexes: list[Sex] = []
     menopausal_status: list[MenopausalStatus] = []
