@@ -19,6 +19,7 @@ from lms_board.cli import main as cli_main
 from lms_board.demo import demo_cases
 from lms_board.interchange import (
     COLUMN_NAMES,
+    FHIR_DROPPED,
     FHIR_FIELDS,
     cases_to_csv,
     cases_to_fhir_bundle,
@@ -416,18 +417,73 @@ def _fhir_fields(case: Case) -> dict[str, Any]:
         "patient.sex": case.patient.sex.value,
         "patient.ecog": case.patient.ecog,
         "tumor.site": case.tumor.site.value,
-        "tumor.location": case.tumor.location or None,
+        "tumor.location": _fhir_text(case.tumor.location),
         "tumor.size_cm": case.tumor.size_cm,
         "extent.metastases": [
             (m.site.value, m.count, m.resectable) for m in case.extent.metastases
         ],
         "extent.metastases_known": case.extent.metastases_known,
+        "patient.coded_comorbidities": [
+            {**c.model_dump(mode="json"), "note": _fhir_text(c.note)}
+            for c in case.patient.coded_comorbidities
+        ],
+        "patient.coded_comorbidities_known": case.patient.given("coded_comorbidities"),
+        "history.treatment_lines": [
+            {
+                **tl.model_dump(mode="json"),
+                "other_drugs": [t for t in tl.other_drugs if _fhir_text(t) is not None],
+                "regimen": _fhir_text(tl.regimen),
+                "note": _fhir_text(tl.note),
+            }
+            for tl in case.history.treatment_lines
+        ],
+        "history.treatment_lines_known": case.history.systemic_history_known,
+        "history.radiotherapy_courses": [
+            {**rt.model_dump(mode="json"), "region": _fhir_text(rt.region)}
+            for rt in case.history.radiotherapy_courses
+        ],
+        "history.radiotherapy_courses_known": case.history.radiotherapy_known,
     }
 
 
+def _fhir_text(text: str | None) -> str | None:
+    """A FHIR string holds at least one character other than white space, bar spaces and
+    line breaks; other text is exported as not known."""
+    return text if text and re.search(r"[ \r\n\t\S]", text) else None
+
+
+_KNOWN_FLAGS = {
+    "extent.metastases_known",
+    "patient.coded_comorbidities_known",
+    "history.treatment_lines_known",
+    "history.radiotherapy_courses_known",
+}
+
+
 def test_fhir_fields_list_matches_what_the_round_trip_checks() -> None:
-    checked = {f.split("[]")[0] for f in FHIR_FIELDS} | {"extent.metastases_known"}
+    checked = {f.split("[]")[0] for f in FHIR_FIELDS} | _KNOWN_FLAGS
     assert checked == set(_fhir_fields(demo_cases()[0]))
+
+
+def test_fhir_export_says_what_it_leaves_out() -> None:
+    """Every field of the case format is either carried (FHIR_FIELDS) or listed as dropped."""
+    carried = {f.split("[]")[0] for f in FHIR_FIELDS}
+    covered = carried | set(FHIR_DROPPED)
+
+    def paths(model: type[Any], prefix: str = "") -> list[str]:
+        out = []
+        for name, info in model.model_fields.items():
+            path = f"{prefix}{name}"
+            inner = info.annotation
+            if isinstance(inner, type) and hasattr(inner, "model_fields") and path not in covered:
+                out += paths(inner, f"{path}.")
+            else:
+                out.append(path)
+        return out
+
+    missing = [p for p in paths(Case) if p not in covered and p != "schema_version"]
+    assert missing == []
+    assert not carried & set(FHIR_DROPPED)
 
 
 def test_fhir_round_trips_every_demo_and_shared_case(
@@ -657,3 +713,34 @@ def test_generated_case_dicts_survive_a_full_csv_store_fhir_trip(
     assert stored is not None
     back = read_fhir_bundle(cases_to_fhir_bundle([stored.case])).cases[0]
     assert _fhir_fields(back) == _fhir_fields(case)
+
+
+def test_fhir_carries_treatment_lines_radiotherapy_and_comorbidities() -> None:
+    by_id = {c.case_id: c for c in demo_cases()}
+    data = cases_to_fhir_bundle([by_id["DEMO-10"], by_id["DEMO-08"], by_id["DEMO-07"]])
+    Bundle.model_validate(data)
+    resources = [e["resource"] for e in data["entry"]]
+    statements = [r for r in resources if r["resourceType"] == "MedicationStatement"]
+    assert len(statements) == 5 + 1
+    eribulin = statements[4]
+    assert eribulin["status"] == "stopped"
+    assert eribulin["statusReason"][0]["coding"][0]["code"] == "progression"
+    (medication,) = eribulin["contained"]
+    assert medication["ingredient"][0]["itemCodeableConcept"]["coding"] == [
+        {"system": "urn:lms-board:drug", "code": "eribulin"}
+    ]
+    assert eribulin["effectivePeriod"] == {"start": "2025-08-18", "end": "2026-10-26"}
+    (course,) = [r for r in resources if r["resourceType"] == "Procedure"]
+    assert {"system": "http://snomed.info/sct", "code": "108290001"} in [
+        {k: c[k] for k in ("system", "code")} for c in course["code"]["coding"]
+    ]
+    assert course["bodySite"][0]["text"] == "right calf"
+    renal = next(
+        r
+        for r in resources
+        if r["resourceType"] == "Condition"
+        and r["code"]["coding"][0]["system"] == "urn:lms-board:comorbidity"
+        and r["code"]["coding"][0]["code"] == "renal_impairment"
+    )
+    egfr = next(e for e in renal["extension"] if e["url"].endswith(":egfr"))
+    assert egfr["valueQuantity"]["value"] == 41
