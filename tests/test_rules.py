@@ -27,7 +27,9 @@ from rules_cases import (
 )
 
 from lms_board.assessment import Assessment
+from lms_board.exclusions import RULE_EVIDENCE, RULE_IDS
 from lms_board.knowledge import knowledge
+from lms_board.treatment import EV_ANTHRACYCLINE
 
 OPTIONS = {o.id: o for o in knowledge().options}
 ANTHRACYCLINE_OPTIONS = {o.id for o in knowledge().options if o.anthracycline}
@@ -820,3 +822,34 @@ def test_trials_are_filtered_by_line_and_fitness() -> None:
     assert "NCT05269355" in trial_ids(second)
     ecog2 = run(make(METASTATIC, later_line(**{"patient.ecog": 2})))
     assert "NCT05269355" not in trial_ids(ecog2)  # ECOG 0-1
+
+
+# =========================================================================== the catalogue
+
+
+def test_every_rule_prompt_and_conditional_option_is_documented(repo_root: Any) -> None:
+    """docs/clinical-rules.md lists every rule id, prompt code and option with conditional
+    exclusions, so the catalogue cannot drift from the code and the data."""
+    import inspect
+    import re
+
+    import lms_board.exclusions as module
+
+    doc = (repo_root / "docs" / "clinical-rules.md").read_text(encoding="utf-8")
+    source = inspect.getsource(module)
+    literal = set(re.findall(r'Ruling\(\s*"([a-z_]+\.[a-z_]+)"', source))
+    computed = set(re.findall(r'"(history\.[a-z_]+)"', source))
+    assert literal | computed <= set(RULE_IDS)
+    for rule in RULE_IDS:
+        assert f"`{rule}`" in doc, rule
+    for p in knowledge().prompts:
+        assert f"`{p.code}`" in doc, p.code
+    for o in knowledge().options:
+        if o.not_suitable_when or o.id.startswith("diagnostic-"):
+            assert o.id in doc or "diagnostic-*" in doc, o.id
+
+
+def test_rule_evidence_ids_resolve() -> None:
+    kb = knowledge()
+    for e in (*RULE_EVIDENCE, *EV_ANTHRACYCLINE):
+        assert e in kb.evidence, e

@@ -46,7 +46,26 @@ NEUROTOXIC_DRUGS = frozenset({"docetaxel", "paclitaxel", "eribulin", "vincristin
 NEPHROTOXIC_DRUGS = frozenset({"ifosfamide"})
 HEPATIC_DRUGS = frozenset({"trabectedin", "docetaxel"})
 
-# Evidence ids (knowledge/evidence.yaml) behind each rule; the loader checks they resolve.
+#: Every rule id a Ruling of this module carries (documented in docs/clinical-rules.md).
+RULE_IDS = (
+    "diagnosis.first",
+    "patient.declined",
+    "history.progressed",
+    "history.toxicity",
+    "history.failed",
+    "history.trial_arm",
+    "anthracycline.limit",
+    "fitness.no_combination",
+    "fitness.single_agent",
+    "fitness.trial_ecog",
+    "comorbidity.renal",
+    "comorbidity.hepatic",
+    "comorbidity.neuropathy",
+    "record.eligibility",
+    "record.not_suitable_when",
+)
+
+# Evidence ids (knowledge/evidence.yaml) behind each rule; tested to resolve.
 EV_DIAGNOSIS = ["esmo-sts-2018", "seom-sts-2021"]
 EV_ANTHRACYCLINE = ["anthracycline-chf-swain-2003", "epirubicin-feijen-2019"]
 EV_CARDIAC = ["esc-cardio-oncology-2022", "anthracycline-chf-swain-2003"]
