@@ -53,13 +53,13 @@ def _summary(case: Case) -> dict[str, Any]:
 INTENDED_CHANGES: dict[str, dict[str, Any]] = {"DEMO-09": {"provisional": True}}
 
 
-def _baseline(group: str, case_id: str) -> dict[str, Any]:
+def expected_judgement(group: str, case_id: str) -> dict[str, Any]:
     return {**BASELINE[group][case_id], **INTENDED_CHANGES.get(case_id, {})}
 
 
 def _expected(path: Path) -> dict[str, Any]:
     group = "demo_cases" if path.parent.name == "v1_demo_cases" else "shared_cases"
-    return _baseline(group, path.stem)
+    return expected_judgement(group, path.stem)
 
 
 # ------------------------------------------------------------- the baseline (golden file)
@@ -87,7 +87,7 @@ def test_shipped_demo_case_is_judged_as_its_v1_original(case: Case) -> None:
     if case.case_id not in BASELINE["demo_cases"]:
         assert not (FIXTURES / "v1_demo_cases" / f"{case.case_id}.json").exists()
         pytest.skip(f"{case.case_id} is new in format v2 (no v1 original)")
-    assert _summary(case) == _baseline("demo_cases", case.case_id)
+    assert _summary(case) == expected_judgement("demo_cases", case.case_id)
 
 
 # ---------------------------------------------------------------------- round trips

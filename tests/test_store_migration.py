@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from alembic import command
 from sqlalchemy import Engine, create_engine, insert, select, text
-from test_case_v1 import BASELINE
+from test_case_v1 import expected_judgement
 
 from lms_board.assess import assess
 from lms_board.case import parse_case
@@ -159,7 +159,7 @@ def test_migrated_cases_are_judged_as_before(old_store: str) -> None:
             continue  # saved with a second regimen in the fixture (history only)
         a = assess(stored.case)
         group = "demo_cases" if case_id.startswith("DEMO") else "shared_cases"
-        expected = BASELINE[group][case_id]
+        expected = expected_judgement(group, case_id)
         assert (a.classification.category, a.classification.subtype) == (
             expected["category"],
             expected["subtype"],
