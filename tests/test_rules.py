@@ -194,6 +194,22 @@ def test_c2_trials_with_a_failed_drug_in_any_arm_are_not_offered() -> None:
     assert "NCT01343277" in trial_ids(a)
 
 
+def test_c2_progression_on_epirubicin_rules_out_doxorubicin_too() -> None:
+    """Anthracyclines are cross-resistant: progression on neoadjuvant epirubicin rules out
+    doxorubicin first line."""
+    a = run(
+        make(
+            METASTATIC,
+            _lines(line("neoadjuvant", "epirubicin", "ifosfamide", stop_reason="progression")),
+        )
+    )
+    assert not set(option_ids(a)) & ANTHRACYCLINE_OPTIONS
+    assert "progressed on epirubicin (neoadjuvant), the same class" in not_suitable(
+        a, "doxorubicin"
+    )
+    assert "trabectedin-first-line" in option_ids(a)  # doxorubicin cannot be given
+
+
 def test_c2_stopped_for_toxicity_is_a_reason_too() -> None:
     a = run(
         make(

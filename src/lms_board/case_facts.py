@@ -31,6 +31,7 @@ from lms_board.case import (
     Site,
     UterineExtension,
 )
+from lms_board.drugs import drug_vocabulary
 from lms_board.grading import fnclcc_grade
 from lms_board.knowledge.schema import DiagnosisStatus, FigoStage, ReceptorStatus
 from lms_board.staging import figo_group
@@ -277,9 +278,11 @@ class CaseFacts:
 
     @property
     def anthracycline_suitable(self) -> bool:
-        """Doxorubicin could be given: no limit, no cardiac bar, not failed before."""
-        doxorubicin = self.histories.get("doxorubicin")
-        return not self.anthracycline_limits() and not (doxorubicin and doxorubicin.excluded)
+        """Doxorubicin could be given: no limit, no cardiac bar, no anthracycline failed
+        before (progression, toxicity or a replaced line)."""
+        vocabulary = drug_vocabulary()
+        failed = any(d in vocabulary and vocabulary[d].anthracycline for d in self.excluded)
+        return not self.anthracycline_limits() and not failed
 
 
 def case_facts(case: Case) -> CaseFacts:

@@ -42,6 +42,9 @@ CYTOTOXIC_CLASSES = frozenset(
         "trabectedin-class",
     }
 )
+#: Drug classes within which a failure counts for every member (anthracyclines; trabectedin
+#: and its analogue lurbinectedin).
+CROSS_RESISTANT_CLASSES = frozenset({"anthracycline", "trabectedin-class"})
 NEUROTOXIC_DRUGS = frozenset({"docetaxel", "paclitaxel", "eribulin", "vincristine"})
 NEPHROTOXIC_DRUGS = frozenset({"ifosfamide"})
 HEPATIC_DRUGS = frozenset({"trabectedin", "docetaxel"})
@@ -166,11 +169,35 @@ def declined_by_patient(declines: set[Declined], facts: CaseFacts) -> Ruling | N
     return Ruling("patient.declined", f"Declined by the patient ({what}).", tuple(EV_DECLINED))
 
 
+def _class_failures(drugs: Iterable[str], facts: CaseFacts) -> list[str]:
+    """A drug of a cross-resistant class (anthracyclines; trabectedin and lurbinectedin) when
+    another drug of that class failed: "doxorubicin: progressed on epirubicin (neoadjuvant),
+    the same class"."""
+    vocabulary = drug_vocabulary()
+    out: list[str] = []
+    for d in drugs:
+        record = vocabulary.get(d)
+        if d in facts.excluded or record is None:
+            continue
+        if record.drug_class not in CROSS_RESISTANT_CLASSES:
+            continue
+        for other, h in facts.excluded.items():
+            if h.outcome != Outcome.toxicity and vocabulary[other].drug_class == record.drug_class:
+                out.append(f"{_name(d)}: {h.reason}, the same class ({record.drug_class})")
+                break
+    return out
+
+
 def failed_drugs(drugs: Iterable[str], facts: CaseFacts) -> Ruling | None:
-    """A drug the disease progressed on, that was stopped for toxicity, or failed, in any line."""
+    """A drug the disease progressed on, that was stopped for toxicity, or failed, in any line
+    (or a drug of the same cross-resistant class that progressed or failed)."""
+    drugs = list(drugs)
     histories: list[DrugHistory] = [facts.excluded[d] for d in drugs if d in facts.excluded]
-    if not histories:
+    same_class = _class_failures(drugs, facts)
+    if not histories and not same_class:
         return None
+    if not histories:
+        return Ruling("history.failed", _sentence("; ".join(same_class)), tuple(EV_PROGRESSION))
     rule = (
         "history.progressed"
         if any(h.outcome == Outcome.progressed for h in histories)
@@ -178,7 +205,8 @@ def failed_drugs(drugs: Iterable[str], facts: CaseFacts) -> Ruling | None:
         if any(h.outcome == Outcome.toxicity for h in histories)
         else "history.failed"
     )
-    return Ruling(rule, _sentence("; ".join(h.reason for h in histories)), tuple(EV_PROGRESSION))
+    reasons = [h.reason for h in histories] + same_class
+    return Ruling(rule, _sentence("; ".join(reasons)), tuple(EV_PROGRESSION))
 
 
 def anthracycline_not_suitable(anthracycline: bool, facts: CaseFacts) -> Ruling | None:
