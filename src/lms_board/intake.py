@@ -517,7 +517,7 @@ CODED_COMORBIDITIES = ListEditor(
         _row_field(_CM, "egfr_ml_min", "eGFR (mL/min)", "int", step=1),
         _row_field(_CM, "note", "Note", "text"),
     ),
-    help="The conditions the treatment rules look at; other conditions as free text above.",
+    help="The conditions the treatment rules look at; other conditions as free text below.",
 )
 LIST_EDITORS: tuple[ListEditor, ...] = (CODED_COMORBIDITIES, TREATMENT_LINES, RADIOTHERAPY_COURSES)
 EDITOR_BY_KEY: dict[str, ListEditor] = {e.key: e for e in LIST_EDITORS}
