@@ -286,3 +286,8 @@ def test_treatment_history_rows_in_the_browser(
         "ongoing",
     )
     assert len(stored.case.history.treatment_lines) == 6
+    goto(page, "Present")
+    expect(page.get_by_role("heading", name="DEMO-10", exact=True)).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("Treatment so far")).to_be_visible()
+    expect(page.get_by_text("line 5: letrozole", exact=False).first).to_be_visible()
+    screenshot(page, shots, "16-present-history")
