@@ -72,14 +72,25 @@ def test_v1_file_loads_upgrades_and_is_judged_as_before(path: Path) -> None:
     assert _summary(case) == _expected(path)
 
 
-@pytest.mark.parametrize("case", demo_cases(), ids=lambda c: c.case_id)
+@pytest.mark.parametrize(
+    "case",
+    [c for c in demo_cases() if c.case_id in BASELINE["demo_cases"]],
+    ids=lambda c: c.case_id,
+)
 def test_shipped_demo_case_is_judged_as_its_v1_original(case: Case) -> None:
     """The demo cases converted to v2 (with their treatment lines written out) keep the
-    classification, grade and stage of their v1 originals; new demo cases have none."""
-    if case.case_id not in BASELINE["demo_cases"]:
-        assert not (FIXTURES / "v1_demo_cases" / f"{case.case_id}.json").exists()
-        pytest.skip(f"{case.case_id} is new in format v2 (no v1 original)")
+    classification, grade and stage of their v1 originals."""
     assert _summary(case) == BASELINE["demo_cases"][case.case_id]
+
+
+def test_every_v1_demo_case_is_still_shipped_and_new_ones_are_v2(repo_root: Path) -> None:
+    shipped = {c.case_id: c for c in demo_cases()}
+    assert set(BASELINE["demo_cases"]) <= set(shipped)
+    for case_id in set(shipped) - set(BASELINE["demo_cases"]):
+        raw = json.loads(
+            (repo_root / "src/lms_board/demo_cases" / f"{case_id}.json").read_text(encoding="utf-8")
+        )
+        assert raw["schema_version"] == 2, case_id
 
 
 # ---------------------------------------------------------------------- round trips
