@@ -24,7 +24,7 @@ from strategies import (
 
 from lms_board.assess import assess
 from lms_board.case import Case, CaseError, StopReason, load_case, parse_case
-from lms_board.case_upgrade import NO_PROGRESSION_NOTE, PLACEHOLDER_NOTE
+from lms_board.case_upgrade import NO_PROGRESSION_NOTE, PLACEHOLDER_NOTE, UNNAMED_LINE_NOTE
 from lms_board.case_v1 import CaseV1
 from lms_board.demo import demo_cases
 from lms_board.drugs import drug_vocabulary, drugs_in_text
@@ -80,14 +80,25 @@ def test_v1_file_loads_upgrades_and_is_judged_as_before(path: Path) -> None:
     assert _summary(case) == _expected(path)
 
 
-@pytest.mark.parametrize("case", demo_cases(), ids=lambda c: c.case_id)
+@pytest.mark.parametrize(
+    "case",
+    [c for c in demo_cases() if c.case_id in BASELINE["demo_cases"]],
+    ids=lambda c: c.case_id,
+)
 def test_shipped_demo_case_is_judged_as_its_v1_original(case: Case) -> None:
     """The demo cases converted to v2 (with their treatment lines written out) keep the
-    classification, grade and stage of their v1 originals; new demo cases have none."""
-    if case.case_id not in BASELINE["demo_cases"]:
-        assert not (FIXTURES / "v1_demo_cases" / f"{case.case_id}.json").exists()
-        pytest.skip(f"{case.case_id} is new in format v2 (no v1 original)")
+    classification, grade and stage of their v1 originals."""
     assert _summary(case) == expected_judgement("demo_cases", case.case_id)
+
+
+def test_every_v1_demo_case_is_still_shipped_and_new_ones_are_v2(repo_root: Path) -> None:
+    shipped = {c.case_id: c for c in demo_cases()}
+    assert set(BASELINE["demo_cases"]) <= set(shipped)
+    for case_id in set(shipped) - set(BASELINE["demo_cases"]):
+        raw = json.loads(
+            (repo_root / "src/lms_board/demo_cases" / f"{case_id}.json").read_text(encoding="utf-8")
+        )
+        assert raw["schema_version"] == 2, case_id
 
 
 # ---------------------------------------------------------------------- round trips
@@ -145,8 +156,13 @@ def test_upgrade_keeps_every_line_and_marks_progression_only_on_the_last(
     progressed = h.get("progressed_on_last_line")
     history = parse_case(data).history
     lines = history.treatment_lines
-    # Line count: every regimen, plus a line for each advanced line v1 counts but does not name.
-    assert len(lines) == len(regimens) + max(0, (count or 0) - len(regimens))
+    # Line count: every regimen, plus a line for each advanced line v1 counts but does not
+    # name, or one line of unknown setting for a progression on a line v1 does not name.
+    expected = len(regimens) + max(0, (count or 0) - len(regimens))
+    if expected == 0 and progressed is True:
+        expected = 1
+        assert lines[0].setting == "unknown" and lines[0].note == UNNAMED_LINE_NOTE
+    assert len(lines) == expected
     # The line of therapy is what v1 counted.
     assert history.advanced_lines_given == (count or 0)
     # Drugs: parsed from each regimen with the vocabulary; the text kept as the regimen.
@@ -265,6 +281,14 @@ def test_upgrade_of_an_empty_and_an_unknown_history() -> None:
     assert not history.systemic_history_known and history.treatment_lines == []
     data = changed(base_v1(), {"history": DELETE})
     assert "history" not in parse_case(data).to_json_dict()
+
+
+def test_progression_on_a_line_v1_does_not_name_is_kept() -> None:
+    lines = _upgrade({"progressed_on_last_line": True})
+    assert lines == [
+        {"setting": "unknown", "note": UNNAMED_LINE_NOTE, "stop_reason": "progression"}
+    ]
+    assert _upgrade({"progressed_on_last_line": False, "prior_regimens": []}) == []
 
 
 def test_upgrade_of_radiotherapy() -> None:

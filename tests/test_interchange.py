@@ -744,3 +744,17 @@ def test_fhir_carries_treatment_lines_radiotherapy_and_comorbidities() -> None:
     )
     egfr = next(e for e in renal["extension"] if e["url"].endswith(":egfr"))
     assert egfr["valueQuantity"]["value"] == 41
+
+
+def test_json_import_reads_v1_and_v2_cases_in_one_list(repo_root: Path) -> None:
+    v1 = json.loads((repo_root / "tests/fixtures/v1_demo_cases/DEMO-08.json").read_text())
+    v2 = next(c for c in demo_cases() if c.case_id == "DEMO-10").to_json_dict()
+    result = read_json_cases(json.dumps([v1, v2]), "mixed.json")
+    assert result.ok, result.messages
+    assert [(c.case_id, c.source_version, c.schema_version) for c in result.cases] == [
+        ("DEMO-08", 1, 2),
+        ("DEMO-10", 2, 2),
+    ]
+    bad_v1 = changed(v1, {"history.systemic_lines_advanced": 11})
+    messages = read_json_cases(json.dumps(bad_v1)).messages
+    assert messages == ["history.systemic_lines_advanced: Input should be less than or equal to 10"]

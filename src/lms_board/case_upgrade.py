@@ -7,8 +7,9 @@ Only ``history`` changes shape; every other v1 field means the same in v2.
   ones keep ``setting: unknown`` (v1 does not say whether they were perioperative). When v1
   counts more lines than it describes, the missing ones are added first as advanced lines
   without drugs, so the line of therapy stays the same.
-- ``progressed_on_last_line: true`` sets ``stop_reason: progression`` on the last line;
-  ``false`` is kept as a note on it (v2 records why a line stopped, not "no progression").
+- ``progressed_on_last_line: true`` sets ``stop_reason: progression`` on the last line (a
+  line of unknown setting when v1 names none); ``false`` is kept as a note on it (v2 records
+  why a line stopped, not "no progression").
 - ``radiotherapy``: ``none`` becomes no course; any other value one course with that
   timing, aimed at the primary site unless it was palliative.
 Example: ``["doxorubicin", "gemcitabine + docetaxel"]`` with 2 advanced lines and
@@ -26,6 +27,10 @@ from lms_board.drugs import drug_vocabulary, drugs_in_text
 _V1_LINE_KEYS = ("prior_regimens", "systemic_lines_advanced", "progressed_on_last_line")
 PLACEHOLDER_NOTE = (
     "Counted in case format v1 (history.systemic_lines_advanced) without its regimen."
+)
+UNNAMED_LINE_NOTE = (
+    "Case format v1 recorded progression on the last line (history.progressed_on_last_line) "
+    "without naming a regimen."
 )
 NO_PROGRESSION_NOTE = (
     "Case format v1 recorded no progression on this line (history.progressed_on_last_line: false)."
@@ -62,7 +67,7 @@ def _drug_ids(text: str) -> list[str]:
 def _treatment_lines(case: CaseV1, given: dict[str, Any]) -> list[dict[str, Any]] | None:
     h = case.history
     if not any(given.get(k) is not None for k in _V1_LINE_KEYS):
-        return [] if "prior_regimens" in given and given["prior_regimens"] is not None else None
+        return None
     regimens = list(h.prior_regimens)
     count = h.systemic_lines_advanced
     advanced = len(regimens) if count is None else count
@@ -89,6 +94,10 @@ def _treatment_lines(case: CaseV1, given: dict[str, Any]) -> list[dict[str, Any]
                 "regimen": text,
             }
         )
+    if not lines and h.progressed_on_last_line is True:
+        # Progression on a "last line" v1 names nowhere: a line of unknown setting, so the
+        # history does not read as "no systemic treatment".
+        lines.append({"setting": LineSetting.unknown.value, "note": UNNAMED_LINE_NOTE})
     if lines and h.progressed_on_last_line is True:
         lines[-1]["stop_reason"] = StopReason.progression.value
     elif lines and h.progressed_on_last_line is False:
