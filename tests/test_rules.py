@@ -655,6 +655,22 @@ def test_c9_one_vulnerability_factor_demotes_combinations_with_a_caveat() -> Non
     assert combos == sorted(combos), "single agents before combinations"
 
 
+@pytest.mark.parametrize(
+    ("renal", "excluded"),
+    [
+        ({"code": "renal_impairment", "egfr_ml_min": 59}, True),
+        ({"code": "renal_impairment"}, True),
+        ({"code": "renal_impairment", "egfr_ml_min": 60}, False),
+    ],
+)
+def test_c9_ifosfamide_with_renal_impairment(renal: dict[str, Any], excluded: bool) -> None:
+    a = run(make(METASTATIC, {"patient.coded_comorbidities": [renal]}))
+    assert ("doxorubicin-ifosfamide" not in option_ids(a)) is excluded
+    if not excluded:
+        option = next(o for o in a.options if o.id == "doxorubicin-ifosfamide")
+        assert any("eGFR 60" in c for c in option.caveats)
+
+
 def test_c9_severe_neuropathy_rules_out_taxanes_and_eribulin() -> None:
     a = run(
         make(

@@ -268,11 +268,12 @@ def _egfr(facts: CaseFacts) -> tuple[bool, int | None]:
 
 
 def renal_exclusion(drugs: Iterable[str], facts: CaseFacts) -> Ruling | None:
-    """No ifosfamide with renal impairment or an eGFR under 60 mL/min."""
+    """No ifosfamide with renal impairment: eGFR under 60 mL/min, or not recorded (an eGFR of
+    60 or more leaves a caveat instead)."""
     if not NEPHROTOXIC_DRUGS & set(drugs):
         return None
     impaired, egfr = _egfr(facts)
-    if not impaired:
+    if not impaired or (egfr is not None and egfr >= IFOSFAMIDE_MIN_EGFR):
         return None
     gfr = f", eGFR {egfr} mL/min" if egfr is not None else ""
     return Ruling(
@@ -382,7 +383,8 @@ def anthracycline_caveats(anthracycline: bool, facts: CaseFacts) -> list[str]:
 
 
 def comorbidity_caveats(drugs: Iterable[str], facts: CaseFacts) -> list[str]:
-    """Cautions that do not exclude: mild or unspecified hepatic impairment, neuropathy."""
+    """Cautions that do not exclude: mild or unspecified hepatic impairment, renal impairment
+    with an eGFR of 60 or more, neuropathy short of severe."""
     drug_set = set(drugs)
     out: list[str] = []
     present, severity = _severity(facts, ComorbidityCode.hepatic_impairment)
@@ -394,6 +396,17 @@ def comorbidity_caveats(drugs: Iterable[str], facts: CaseFacts) -> list[str]:
             + ": check bilirubin, transaminases and alkaline phosphatase before each cycle of "
             + " and ".join(_name(d) for d in hit)
             + "; do not give it with bilirubin above the upper limit of normal."
+        )
+    impaired, egfr = _egfr(facts)
+    if (
+        impaired
+        and egfr is not None
+        and egfr >= IFOSFAMIDE_MIN_EGFR
+        and NEPHROTOXIC_DRUGS & drug_set
+    ):
+        out.append(
+            f"Renal impairment recorded (eGFR {egfr} mL/min): check renal function before each "
+            "cycle of ifosfamide; stop it if the eGFR falls under 60 mL/min."
         )
     present, severity = _severity(facts, ComorbidityCode.peripheral_neuropathy)
     hit = sorted(NEUROTOXIC_DRUGS & drug_set)
