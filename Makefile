@@ -6,7 +6,7 @@ STAMP   := $(VENV)/.installed
 PORT    ?= 8501
 export LMS_BOARD_DATA ?= ./data
 
-.PHONY: run test lint typecheck pytest bench robust e2e clean install
+.PHONY: run test lint typecheck pytest bench robust e2e review clean install
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -42,6 +42,10 @@ e2e: $(STAMP)
 ## Speed and memory figures (table + bench/results.json); see docs/quality.md.
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
+
+## Clinical review set: assess every tests/clinical case and write docs/clinical-review.md.
+review: $(STAMP)
+	$(BIN)/python -m tests.clinical.report
 
 ## Robustness suite at full counts (make test runs it at small counts).
 robust: $(STAMP)

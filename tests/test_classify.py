@@ -17,7 +17,7 @@ from lms_board.case import Case
 
 #: A fully worked-up, resectable, high-grade deep thigh LMS: no gap, no flag.
 BASE: dict[str, Any] = {
-    "schema_version": 1,
+    "schema_version": 2,
     "case_id": "CLS-01",
     "board_date": "2026-12-01",
     "presenter": "Sarcoma fellow",
@@ -51,7 +51,7 @@ BASE: dict[str, Any] = {
         "primary_resectability": "resectable",
         "limb_salvage_feasible": True,
     },
-    "history": {"radiotherapy": "none", "systemic_lines_advanced": 0, "prior_regimens": []},
+    "history": {"treatment_lines": [], "radiotherapy_courses": []},
 }
 
 #: Resected thigh primary with two resectable lung metastases 30 months later.
@@ -85,6 +85,8 @@ RULE_IDS = (
     "provisional.open_workup_gaps",
     "provisional.distant_extent_not_recorded",
     "fitness.poor_performance",
+    "metastatic.limited_short_interval_curative_pathway",
+    "patient.declines_curative_surgery",
 )
 
 
@@ -396,6 +398,9 @@ UTERUS_RESECTED = changed(
     },
 )
 
+#: A gastric wall primary (KIT and DOG1 set by each case).
+GI_BASE = changed(BASE, {"tumor.site": "gastrointestinal", "extent.limb_salvage_feasible": DELETE})
+
 GAP_CASES: list[tuple[str, dict[str, Any], dict[str, Any], bool]] = [
     # (gap code, base, changes, expected present?)
     (
@@ -451,6 +456,13 @@ GAP_CASES: list[tuple[str, dict[str, Any], dict[str, Any], bool]] = [
     ("transperitoneal_biopsy", RETRO, {"pathology.biopsy_route": "transperitoneal"}, True),
     ("transperitoneal_biopsy", RETRO, {}, False),
     ("transperitoneal_biopsy", BASE, {"pathology.biopsy_route": "transperitoneal"}, False),
+    # An IVC (vascular) LMS is retroperitoneal too: the same gap (issue 10, class 7).
+    (
+        "transperitoneal_biopsy",
+        RETRO,
+        {"tumor.site": "vascular", "pathology.biopsy_route": "transperitoneal"},
+        True,
+    ),
     ("no_expert_pathology_review", BASE, {"pathology.expert_review": False}, True),
     ("no_expert_pathology_review", BASE, {"pathology.expert_review": DELETE}, True),
     ("no_expert_pathology_review", BASE, {}, False),
@@ -524,6 +536,24 @@ GAP_CASES: list[tuple[str, dict[str, Any], dict[str, Any], bool]] = [
         False,
     ),
     ("grade_unknown", BASE, {}, False),
+    # Gastric LMS: KIT and DOG1 must both have a result (issue 10, class 7).
+    *(
+        ("kit_dog1_not_done", GI_BASE, {"pathology.ihc": ihc}, present)
+        for ihc, present in (
+            ({"desmin": "positive", "kit": "negative"}, True),
+            ({"kit": "negative", "dog1": "not_done"}, True),
+            ({}, True),
+            ({"kit": "negative", "dog1": "negative"}, False),
+            ({"CD117": "positive", "DOG1": "equivocal"}, False),
+        )
+    ),
+    (
+        "kit_dog1_not_done",
+        GI_BASE,
+        {"pathology.biopsy": "none", "pathology.needle_gauge": DELETE},
+        False,
+    ),
+    ("kit_dog1_not_done", BASE, {"pathology.ihc": {}}, False),
 ]
 
 
@@ -620,7 +650,28 @@ FLAG_CASES: list[tuple[str, dict[str, Any], dict[str, Any], bool]] = [
     ("morcellated_uterine", UTERUS_RESECTED, {}, False),
     ("anthracycline_limit", BASE, {"patient.cumulative_doxorubicin_mg_m2": 450}, True),
     ("anthracycline_limit", BASE, {"patient.cumulative_doxorubicin_mg_m2": 450.0}, True),
-    ("anthracycline_limit", BASE, {"patient.cumulative_doxorubicin_mg_m2": 449.9}, False),
+    # Less than one standard 75 mg/m² cycle left fires it too (issue 10, class 1).
+    ("anthracycline_limit", BASE, {"patient.cumulative_doxorubicin_mg_m2": 449.9}, True),
+    ("anthracycline_limit", BASE, {"patient.cumulative_doxorubicin_mg_m2": 420}, True),
+    ("anthracycline_limit", BASE, {"patient.cumulative_doxorubicin_mg_m2": 376}, True),
+    ("anthracycline_limit", BASE, {"patient.cumulative_doxorubicin_mg_m2": 375}, False),
+    (
+        "anthracycline_limit",
+        BASE,
+        {"patient.coded_comorbidities": [{"code": "heart_failure"}]},
+        True,
+    ),
+    (
+        "anthracycline_limit",
+        BASE,
+        {
+            "patient.cumulative_doxorubicin_mg_m2": DELETE,
+            "history.treatment_lines": [
+                {"setting": "advanced", "drugs": ["doxorubicin"], "cycles": 6},
+            ],
+        },
+        True,
+    ),
     ("anthracycline_limit", BASE, {"patient.lvef_percent": 49}, True),
     ("anthracycline_limit", BASE, {"patient.lvef_percent": 50}, False),
     (
@@ -728,6 +779,11 @@ RULE_CASES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     ),
     "provisional.open_workup_gaps": (BASE, {"workup.ct_chest": False}),
     "fitness.poor_performance": (BASE, {"patient.ecog": 3}),
+    "metastatic.limited_short_interval_curative_pathway": (
+        OLIGO,
+        {"extent.disease_free_interval_months": 0},
+    ),
+    "patient.declines_curative_surgery": (BASE, {"patient.declines": ["surgery"]}),
 }
 
 
@@ -751,7 +807,7 @@ def test_rule_ids_match_the_source() -> None:
     source = inspect.getsource(classify_module)
     found = set(
         re.findall(
-            r'"((?:localized|locally_advanced|oligometastatic|metastatic|provisional|fitness)'
+            r'"((?:localized|locally_advanced|oligometastatic|metastatic|provisional|fitness|patient)'
             r'\.[a-z_]+)"',
             source,
         )

@@ -179,3 +179,28 @@ def test_packet_subprocess_shows_progress_and_no_traceback(tmp_path: Path) -> No
     )
     assert bad.returncode == 2
     assert "Traceback" not in bad.stderr and "missing.json" in bad.stderr
+
+
+def test_export_and_packet_read_v1_and_v2_files_alike(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A folder with a format v1 file (as shipped before format v2) and a v2 file."""
+    v1 = REPO_ROOT / "tests" / "fixtures" / "v1_demo_cases" / "DEMO-08.json"
+    assert json.loads(v1.read_text(encoding="utf-8"))["schema_version"] == 1
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    (folder / "DEMO-08.json").write_bytes(v1.read_bytes())
+    write_case(folder, next(c for c in demo_cases() if c.case_id == "DEMO-10").to_json_dict())
+    out = tmp_path / "DEMO-08.json"
+    assert main(["export", str(v1), "--format", "json", "-o", str(out)]) == 0
+    exported = json.loads(out.read_text(encoding="utf-8"))["case"]
+    assert exported["schema_version"] == 2  # writers write v2
+    assert exported["history"]["treatment_lines"][0]["stop_reason"] == "progression"
+    md = tmp_path / "DEMO-08.md"
+    assert main(["export", str(v1), "--format", "md", "-o", str(md)]) == 0
+    assert "line 1: doxorubicin" in md.read_text(encoding="utf-8")
+    packet = tmp_path / "board.pdf"
+    assert main(["packet", str(folder), "-o", str(packet)]) == 0
+    text = " ".join(p.extract_text() for p in PdfReader(packet).pages)
+    assert "DEMO-08" in text and "DEMO-10" in text
+    capsys.readouterr()

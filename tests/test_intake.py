@@ -4,20 +4,38 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
 
 import pytest
 from conftest import shared_case_files
 
-from lms_board.case import Case, load_case, parse_case
+from lms_board.case import (
+    Case,
+    CodedComorbidity,
+    RadiotherapyCourse,
+    TreatmentLine,
+    load_case,
+    parse_case,
+)
 from lms_board.demo import demo_cases
 from lms_board.intake import (
+    CODED_COMORBIDITIES,
+    DOSE_FIELD,
+    EDITOR_BY_KEY,
     FIELD_BY_KEY,
     IHC_OTHER,
     METASTASES,
+    RADIOTHERAPY_COURSES,
+    TREATMENT_LINES,
+    Bounds,
+    ListEditor,
+    add_row,
+    all_keys,
     applies,
     case_to_form,
     changed_fields,
     check_form,
+    dose_key,
     draft_key,
     draft_owner,
     draft_prefix,
@@ -28,6 +46,12 @@ from lms_board.intake import (
     live_grade,
     message_key,
     metastasis_key,
+    model_bounds,
+    move_row_up,
+    remove_row,
+    restore_form,
+    row_applies,
+    row_key,
     user_drafts,
 )
 
@@ -153,12 +177,199 @@ def test_live_grade_uses_the_fnclcc_components() -> None:
 def test_every_case_field_has_a_widget() -> None:
     """A new field in the case format must get a widget (or fail here)."""
     covered = set(FIELD_BY_KEY) | {"schema_version", METASTASES, "pathology.ihc"}
+    covered |= set(EDITOR_BY_KEY)
     paths = set()
     for name, field in Case.model_fields.items():
         sub = getattr(field.annotation, "model_fields", None)
         paths |= {f"{name}.{s}" for s in sub} if sub else {name}
     assert paths - covered == set()
     assert "tumor.size_cm" in paths
+
+
+@pytest.mark.parametrize(
+    ("editor", "model"),
+    [
+        (TREATMENT_LINES, TreatmentLine),
+        (RADIOTHERAPY_COURSES, RadiotherapyCourse),
+        (CODED_COMORBIDITIES, CodedComorbidity),
+    ],
+)
+def test_every_field_of_a_list_item_has_a_widget_with_the_model_bounds(
+    editor: ListEditor, model: type[Any]
+) -> None:
+    widgets = {f.key for f in editor.fields} | (
+        {"doses_mg_m2"} if model is TreatmentLine else set()
+    )
+    assert widgets == set(model.model_fields) - {"nullable"}
+    for f in editor.fields:
+        if f.kind in ("int", "float"):
+            b = model_bounds(model, f.key)
+            assert (f.min, f.max) == (b.min, b.max), f.key
+            assert f.min is not None and f.max is not None, f.key
+
+
+def test_bounds_are_read_from_the_model() -> None:
+    assert model_bounds(TreatmentLine, "cycles") == Bounds(1, 200, None)
+    assert model_bounds(TreatmentLine, "line") == Bounds(1, 15, None)
+    assert model_bounds(TreatmentLine, "regimen").max_chars == 200
+    assert model_bounds(TreatmentLine, "note").max_chars == 500
+    assert model_bounds(RadiotherapyCourse, "dose_gy") == Bounds(0, 150, None)
+    assert model_bounds(CodedComorbidity, "egfr_ml_min") == Bounds(1, 200, None)
+    assert (DOSE_FIELD.min, DOSE_FIELD.max) == (0, 5000)
+    assert TREATMENT_LINES.field("regimen").max_chars == 200
+
+
+def _with_lines(*lines: dict[str, Any]) -> dict[str, Any]:
+    form = case_to_form(demo_cases()[0])
+    for values in lines:
+        row = add_row(form, TREATMENT_LINES)
+        for name, value in values.items():
+            form[row_key(TREATMENT_LINES, row, name)] = value
+    return form
+
+
+def test_treatment_lines_typed_in_become_the_case_history() -> None:
+    form = _with_lines(
+        {"setting": "advanced", "line": 1, "drugs": ["doxorubicin"], "stop_reason": "progression"},
+        {},  # a row added and left blank is not part of the case
+        {"setting": "advanced", "drugs": ["gemcitabine", "docetaxel"], "stop_reason": "ongoing"},
+    )
+    rows_ = form[TREATMENT_LINES.key]
+    form[dose_key(rows_[0], "doxorubicin")] = 450.0
+    form[dose_key(rows_[0], "ifosfamide")] = 9000.0  # typed, then the drug was taken out
+    form[row_key(TREATMENT_LINES, rows_[2], "end_date")] = "2026-01-01"  # ongoing: kept, not sent
+    checked = check_form(form)
+    assert checked.case is not None, checked.errors
+    lines = checked.case.history.treatment_lines
+    assert [(tl.line, tl.drugs, tl.stop_reason) for tl in lines] == [
+        (1, ["doxorubicin"], "progression"),
+        (None, ["gemcitabine", "docetaxel"], "ongoing"),
+    ]
+    assert lines[0].doses_mg_m2 == {"doxorubicin": 450.0}
+    assert lines[1].end_date is None
+    assert form[dose_key(rows_[0], "ifosfamide")] == 9000.0  # nothing typed is lost
+    assert form[row_key(TREATMENT_LINES, rows_[2], "end_date")] == "2026-01-01"
+
+
+def test_row_errors_land_on_the_widget_of_their_row() -> None:
+    form = _with_lines(
+        {"setting": "advanced", "line": 2, "drugs": ["doxorubicin"], "cycles": 0},
+        {"setting": "advanced", "line": 1, "drugs": ["trabectedin"]},
+    )
+    first, second = form[TREATMENT_LINES.key]
+    form[dose_key(first, "doxorubicin")] = 6000.0
+    checked = check_form(form)
+    assert checked.case is None
+    assert set(checked.errors) == {
+        row_key(TREATMENT_LINES, first, "cycles"),
+        dose_key(first, "doxorubicin"),
+        row_key(TREATMENT_LINES, second, "line"),
+    }
+    message = checked.errors[row_key(TREATMENT_LINES, second, "line")][0]
+    assert (
+        "history.treatment_lines[1].line" in message
+        and "history.treatment_lines[0].line" in message
+    )
+    assert checked.general == []
+
+
+def test_a_line_without_its_setting_is_named() -> None:
+    form = _with_lines({"drugs": ["eribulin"]})
+    (row,) = form[TREATMENT_LINES.key]
+    checked = check_form(form)
+    assert checked.errors[row_key(TREATMENT_LINES, row, "setting")] == [
+        "history.treatment_lines[0].setting: required field is missing"
+    ]
+
+
+def test_none_ticked_means_none_and_no_row_unticked_means_not_recorded() -> None:
+    form = case_to_form(demo_cases()[0])
+    assert form[TREATMENT_LINES.none_key] is True  # DEMO-01: no systemic treatment
+    data, _ = form_to_case_dict(form)
+    assert data["history"]["treatment_lines"] == []
+    form[TREATMENT_LINES.none_key] = False
+    data, _ = form_to_case_dict(form)
+    assert "treatment_lines" not in data.get("history", {})
+    assert check_form(form).case.history.systemic_history_known is False  # type: ignore[union-attr]
+
+
+def test_coded_comorbidity_egfr_only_for_renal_impairment_and_declines() -> None:
+    form = case_to_form(demo_cases()[0])
+    row = add_row(form, CODED_COMORBIDITIES)
+    form[row_key(CODED_COMORBIDITIES, row, "code")] = "diabetes"
+    form[row_key(CODED_COMORBIDITIES, row, "egfr_ml_min")] = 35
+    assert not row_applies(CODED_COMORBIDITIES, "egfr_ml_min", form, row)
+    form["patient.declines"] = ["amputation"]
+    case = check_form(form).case
+    assert case is not None
+    assert case.patient.coded_comorbidities[0].egfr_ml_min is None
+    assert [d.value for d in case.patient.declines] == ["amputation"]
+    form[row_key(CODED_COMORBIDITIES, row, "code")] = "renal_impairment"
+    case = check_form(form).case
+    assert case is not None and case.patient.coded_comorbidities[0].egfr_ml_min == 35
+    form["patient.declines"] = []
+    form["patient.declines.none"] = True
+    case = check_form(form).case
+    assert case is not None and case.patient.given("declines") and case.patient.declines == []
+
+
+def test_rows_are_added_moved_and_removed() -> None:
+    form = empty_form()
+    a, b = add_row(form, RADIOTHERAPY_COURSES), add_row(form, RADIOTHERAPY_COURSES)
+    move_row_up(form, RADIOTHERAPY_COURSES, b)
+    assert form[RADIOTHERAPY_COURSES.key] == [b, a]
+    remove_row(form, RADIOTHERAPY_COURSES, b)
+    assert form[RADIOTHERAPY_COURSES.key] == [a]
+    assert not any(k.startswith(f"{RADIOTHERAPY_COURSES.key}.{b}.") for k in form)
+    assert add_row(form, RADIOTHERAPY_COURSES) not in (a, b)  # ids are never reused
+    row_keys = [k for k in form if k.startswith(f"{RADIOTHERAPY_COURSES.key}.{a}.")]
+    assert row_keys and all(k in all_keys(form) for k in row_keys)
+
+
+def test_a_draft_of_the_v1_form_is_restored_with_its_history_upgraded() -> None:
+    saved = {
+        "case_id": "OLD-1",
+        "history.radiotherapy": "postoperative",
+        "history.systemic_lines_advanced": 2,
+        "history.prior_regimens": "doxorubicin\nGem/Doc",
+        "history.progressed_on_last_line": True,
+        "history.patient_preference": "home",
+    }
+    form = restore_form(saved)
+    assert form["case_id"] == "OLD-1" and form["history.patient_preference"] == "home"
+    data, _ = form_to_case_dict(form)
+    assert data["history"]["treatment_lines"] == [
+        {"setting": "advanced", "line": 1, "drugs": ["doxorubicin"], "regimen": "doxorubicin"},
+        {
+            "setting": "advanced",
+            "line": 2,
+            "drugs": ["gemcitabine", "docetaxel"],
+            "regimen": "Gem/Doc",
+            "stop_reason": "progression",
+        },
+    ]
+    assert data["history"]["radiotherapy_courses"] == [
+        {"timing": "postoperative", "target": "primary_site"}
+    ]
+    # A value the v1 form would have refused still keeps every regimen typed.
+    kept = restore_form({**saved, "history.systemic_lines_advanced": 11})
+    data, _ = form_to_case_dict(kept)
+    assert [tl["regimen"] for tl in data["history"]["treatment_lines"]] == [
+        "doxorubicin",
+        "Gem/Doc",
+    ]
+
+
+def test_a_v2_draft_keeps_its_rows() -> None:
+    form = case_to_form(next(c for c in demo_cases() if c.case_id == "DEMO-10"))
+    restored = restore_form(json.loads(json.dumps(form)))
+    assert restored == form
+
+
+def test_identifier_like_text_in_a_row_is_warned_on_that_row() -> None:
+    form = _with_lines({"setting": "advanced", "note": "seen by Dr X, MRN 00123456"})
+    (row,) = form[TREATMENT_LINES.key]
+    assert set(identifier_warnings(form)) == {row_key(TREATMENT_LINES, row, "note")}
 
 
 def test_changed_fields_and_duplicate() -> None:

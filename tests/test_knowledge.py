@@ -56,7 +56,13 @@ def test_reviewed_date_is_the_latest_record_date() -> None:
     latest = max(e.reviewed for e in KB.evidence.values())
     assert knowledge_reviewed_date() >= latest
     assert KB.reviewed == max(
-        [latest, *(o.reviewed for o in KB.options), *(t.reviewed for t in KB.trials)]
+        [
+            latest,
+            *(d.reviewed for d in KB.drugs),
+            *(o.reviewed for o in KB.options),
+            *(t.reviewed for t in KB.trials),
+            *(i.reviewed for i in KB.imaging),
+        ]
     )
 
 
@@ -64,7 +70,14 @@ def test_yaml_files_ship_as_package_data(repo_root: Path) -> None:
     pyproject = (repo_root / "pyproject.toml").read_text(encoding="utf-8")
     assert '"knowledge/*.yaml"' in pyproject
     assert sorted(p.name for p in PACKAGE_DIR.glob("*.yaml")) == sorted(
-        ["drugs.yaml", "evidence.yaml", "imaging.yaml", "options.yaml", "trials.yaml"]
+        [
+            "drugs.yaml",
+            "evidence.yaml",
+            "imaging.yaml",
+            "options.yaml",
+            "prompts.yaml",
+            "trials.yaml",
+        ]
     )
 
 

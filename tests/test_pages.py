@@ -399,6 +399,180 @@ def test_stale_save_shows_both_versions_and_overwrites_nothing(data_dir: Path) -
     assert stored is not None and stored.version == 3 and stored.case.tumor.size_cm == 13.5
 
 
+def _add_row(at: AppTest, list_key: str) -> str:
+    """Click "Add ..." of a list editor; return the new row's id."""
+    before = {str(b.key) for b in at.button}
+    at.button(key=f"intake_add:{list_key}").click().run()
+    assert_ok(at)
+    new = [str(b.key) for b in at.button if str(b.key) not in before]
+    (remove,) = [k for k in new if k.startswith(f"intake_remove:{list_key}:")]
+    return remove.rsplit(":", 1)[1]
+
+
+def _set_row(at: AppTest, list_key: str, row: str, values: dict[str, Any]) -> None:
+    fill_form(at, {f"{list_key}.{row}.{k}": v for k, v in values.items()})
+
+
+def test_every_row_field_has_a_place_in_the_row_layout() -> None:
+    from lms_board.intake import LIST_EDITORS
+    from streamlit_app.components.intake_form import ROW_LAYOUT
+
+    for editor in LIST_EDITORS:
+        placed = [name for row in ROW_LAYOUT[editor.key] for name, _ in row]
+        assert sorted(placed) == sorted(f.key for f in editor.fields), editor.key
+
+
+LINES = "history.treatment_lines"
+COURSES = "history.radiotherapy_courses"
+COMORBIDITIES = "patient.coded_comorbidities"
+
+
+def test_history_typed_in_row_by_row_is_stored_as_v2(data_dir: Path) -> None:
+    at = goto(new_session(), "intake")
+    fill_form(
+        at,
+        {
+            "case_id": "HIST-1",
+            "patient.age": 58,
+            "patient.sex": "female",
+            "patient.menopausal_status": "postmenopausal",
+            "patient.wishes_fertility_preservation": False,
+            "patient.declines": ["pelvic_exenteration"],
+            "tumor.site": "uterus",
+            "pathology.tumor_ngs": True,
+            "pathology.hrd": "proficient",
+        },
+    )
+    first = _add_row(at, LINES)
+    _set_row(
+        at,
+        LINES,
+        first,
+        {
+            "setting": "advanced",
+            "line": 1,
+            "drugs": ["doxorubicin", "trabectedin"],
+            "start_date": "2022-06-07",
+            "end_date": "2022-09-20",
+            "cycles": 6,
+            "best_response": "partial_response",
+            "stop_reason": "completed",
+        },
+    )
+    fill_form(at, {f"{LINES}.{first}.dose.doxorubicin": 360.0})
+    dropped = _add_row(at, LINES)
+    _set_row(at, LINES, dropped, {"setting": "adjuvant", "regimen": "to remove"})
+    second = _add_row(at, LINES)
+    _set_row(
+        at,
+        LINES,
+        second,
+        {
+            "setting": "advanced",
+            "drugs": ["eribulin"],
+            "other_drugs": "investigational agent X",
+            "stop_reason": "progression",
+            "note": "neuropathy grade 2",
+        },
+    )
+    at.button(key=f"intake_remove:{LINES}:{dropped}").click().run()
+    assert_ok(at)
+    course = _add_row(at, COURSES)
+    _set_row(at, COURSES, course, {"timing": "palliative", "region": "T8 vertebra", "dose_gy": 8.0})
+    renal = _add_row(at, COMORBIDITIES)
+    _set_row(at, COMORBIDITIES, renal, {"code": "renal_impairment", "egfr_ml_min": 44})
+    at.button(key="intake_save").click().run()
+    assert_ok(at)
+    assert "Created HIST-1" in texts(at)
+    stored = open_store().get("HIST-1")
+    assert stored is not None
+    data = stored.case.to_json_dict()
+    assert data["schema_version"] == 2
+    assert data["history"]["treatment_lines"] == [
+        {
+            "setting": "advanced",
+            "line": 1,
+            "drugs": ["doxorubicin", "trabectedin"],
+            "start_date": "2022-06-07",
+            "end_date": "2022-09-20",
+            "cycles": 6,
+            "doses_mg_m2": {"doxorubicin": 360.0},
+            "best_response": "partial_response",
+            "stop_reason": "completed",
+        },
+        {
+            "setting": "advanced",
+            "drugs": ["eribulin"],
+            "other_drugs": ["investigational agent X"],
+            "stop_reason": "progression",
+            "note": "neuropathy grade 2",
+        },
+    ]
+    assert data["history"]["radiotherapy_courses"] == [
+        {"timing": "palliative", "region": "T8 vertebra", "dose_gy": 8.0}
+    ]
+    assert data["patient"]["coded_comorbidities"] == [
+        {"code": "renal_impairment", "egfr_ml_min": 44}
+    ]
+    assert data["patient"]["declines"] == ["pelvic_exenteration"]
+    assert data["pathology"]["hrd"] == "proficient"
+    assert stored.case.history.advanced_lines_given == 2
+
+
+def test_a_bad_row_value_is_named_beside_it_and_nothing_typed_is_lost(data_dir: Path) -> None:
+    at = new_session()
+    load_demo(at)
+    open_case(at, "DEMO-10")
+    goto(at, "intake")
+    rows = [
+        str(b.key).rsplit(":", 1)[1]
+        for b in at.button
+        if str(b.key).startswith(f"intake_remove:{LINES}:")
+    ]
+    assert len(rows) == 5
+    fill_form(at, {f"{LINES}.{rows[1]}.end_date": "2021-01-31", f"{LINES}.{rows[4]}.line": 2})
+    at.button(key="intake_save").click().run()
+    assert_ok(at)
+    errors = [unescape(e.value) for e in at.error]
+    assert (
+        "history.treatment_lines[1].end_date: before history.treatment_lines[1].start_date"
+        in errors
+    )
+    assert any(
+        m.startswith("history.treatment_lines[4].line: advanced lines must be numbered")
+        for m in errors
+    )
+    assert open_store().get("DEMO-10").version == 1  # type: ignore[union-attr]
+    again = goto(goto(at, "board"), "intake")
+    assert widget_values(again, [f"{LINES}.{rows[1]}.end_date", f"{LINES}.{rows[4]}.line"]) == {
+        f"{LINES}.{rows[1]}.end_date": date(2021, 1, 31),
+        f"{LINES}.{rows[4]}.line": 2,
+    }
+
+
+def test_rows_move_up_and_the_draft_keeps_them(data_dir: Path) -> None:
+    first = goto(new_session(), "intake")
+    fill_form(first, {"case_id": "DRAFT-ROWS"})
+    a = _add_row(first, LINES)
+    _set_row(first, LINES, a, {"setting": "advanced", "drugs": ["pazopanib"]})
+    b = _add_row(first, LINES)
+    _set_row(first, LINES, b, {"setting": "neoadjuvant", "drugs": ["doxorubicin", "ifosfamide"]})
+    first.button(key=f"intake_up:{LINES}:{b}").click().run()
+    assert_ok(first)
+    second = goto(new_session(), "intake")
+    assert "Restored your unsaved draft" in texts(second)
+    order = [
+        str(x.key).rsplit(":", 1)[1]
+        for x in second.button
+        if str(x.key).startswith(f"intake_remove:{LINES}:")
+    ]
+    assert order == [b, a]
+    assert widget_values(second, [f"{LINES}.{b}.drugs", f"{LINES}.{a}.drugs"]) == {
+        f"{LINES}.{b}.drugs": ["doxorubicin", "ifosfamide"],
+        f"{LINES}.{a}.drugs": ["pazopanib"],
+    }
+
+
 # -- board --------------------------------------------------------------------------------
 
 

@@ -33,6 +33,7 @@ def assess(case: Case) -> Assessment:
         options=recs.options,
         not_suitable=recs.not_suitable,
         trials=recs.trials,
+        prompts=recs.prompts,
         imaging=plan,
         evidence=evidence_refs(ids),
     )

@@ -12,9 +12,15 @@ from pydantic import BaseModel, ConfigDict, Field
 Category = Literal["resectable", "advanced"]
 Subtype = Literal["localized", "oligometastatic", "locally_advanced", "metastatic"]
 Modality = Literal[
-    "surgery", "radiotherapy", "systemic", "local_ablative", "supportive", "observation"
+    "diagnostic",
+    "surgery",
+    "radiotherapy",
+    "systemic",
+    "local_ablative",
+    "supportive",
+    "observation",
 ]
-Intent = Literal["curative", "palliative"]
+Intent = Literal["diagnostic", "curative", "palliative"]
 ImagingModality = Literal["MRI", "CT", "radiograph", "PET-CT"]
 ImagingRegion = Literal["primary site", "chest", "abdomen/pelvis", "chest/abdomen/pelvis"]
 #: The strength of the evidence behind an option, shown next to it. The two "no benefit"
@@ -47,6 +53,7 @@ GAP_CODES: tuple[str, ...] = (
     "no_abdomen_pelvis_ct",
     "resectability_not_assessed",
     "grade_unknown",
+    "kit_dog1_not_done",
 )
 #: Every flag code the assessment may emit (assessment.md).
 FLAG_CODES: tuple[str, ...] = (
@@ -129,6 +136,15 @@ class Option(_Out):
     key_numbers: str = ""
 
 
+class Prompt(_Out):
+    """Something the board should consider or do for this patient (fertility preservation,
+    cardio-oncology review…), with its sources."""
+
+    code: str
+    message: str
+    evidence: list[str] = Field(min_length=1)
+
+
 class NotSuitable(_Out):
     name: str
     reason: str
@@ -198,8 +214,12 @@ class Assessment(_Out):
     options: list[Option] = Field(default_factory=list)
     not_suitable: list[NotSuitable] = Field(default_factory=list)
     trials: list[TrialExample] = Field(default_factory=list)
+    prompts: list[Prompt] = Field(default_factory=list)
     imaging: ImagingPlan = Field(default_factory=ImagingPlan)
     evidence: dict[str, EvidenceRef] = Field(default_factory=dict)
+
+    def prompt_codes(self) -> list[str]:
+        return [p.code for p in self.prompts]
 
     def gap_codes(self) -> list[str]:
         return [g.code for g in self.workup_gaps]

@@ -1,26 +1,32 @@
-"""The case file format v1 (``shared/spec/case-format.md``) as strict pydantic models.
+"""The case file format v2 (``docs/case-format.md``) as strict pydantic models, and the
+one way in for every case: :func:`parse_case`, which reads format v2 and format v1 alike
+(v1 is validated as v1, so its messages name v1 fields, then upgraded; see
+``lms_board.case_upgrade``).
 
-"Missing" means "not known", never "no": every optional field defaults to ``None``
-and ``False`` means "checked, and no". Unknown keys are rejected so a typo never
-silently drops data; every error names its field path (``tumor.size_cm``).
+"Missing" means "not known", never "no": every optional field defaults to ``None`` and
+``False`` means "checked, and no"; for lists, ``[]`` means "none" and a missing list or
+``null`` means "not known". Unknown keys are rejected so a typo never silently drops data;
+every error names its field path (``tumor.size_cm``).
+
+Format v2 adds to v1: the whole treatment history as treatment lines (one per regimen,
+drugs from one vocabulary, dates, cycles, doses, best response, why it stopped),
+radiotherapy courses, coded comorbidities, menopausal status, the wish to preserve
+fertility, what the patient declines, and tumour NGS / homologous-recombination status.
 """
 
 from __future__ import annotations
 
 import json
-from datetime import date
-from enum import StrEnum
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
-    BaseModel,
+    AfterValidator,
     BeforeValidator,
-    ConfigDict,
     Field,
-    ModelWrapValidatorHandler,
     PrivateAttr,
-    Strict,
     StrictBool,
     StrictInt,
     StringConstraints,
@@ -28,272 +34,261 @@ from pydantic import (
     model_validator,
 )
 
+from lms_board import case_v1
+from lms_board.case_fields import (
+    ABDOMINAL_SITES,
+    LOCAL_MRI_SITES,
+    TRUNK_EXTREMITY_SITES,
+    Biopsy,
+    BiopsyRoute,
+    CaseId,
+    ComorbidityCode,
+    Declined,
+    Depth,
+    HrdStatus,
+    IhcResult,
+    IsoDate,
+    LineSetting,
+    Margin,
+    MenopausalStatus,
+    MetastasisSite,
+    Nodes,
+    Presentation,
+    Radiotherapy,
+    RadiotherapyTarget,
+    RadiotherapyTechnique,
+    RadiotherapyTiming,
+    Resectability,
+    Response,
+    Severity,
+    Sex,
+    ShortText,
+    Site,
+    StopReason,
+    StrictFloat,
+    StrictModel,
+    UterineExtension,
+    section,
+    shown,
+)
+from lms_board.case_v1 import Extent, Metastasis, Tumor, Workup
+from lms_board.drugs import drug_vocabulary
 from lms_board.strict_json import DuplicateKeyError, unique_keys
 
-SCHEMA_VERSION = 1
+__all__ = [
+    "ABDOMINAL_SITES",
+    "LOCAL_MRI_SITES",
+    "SCHEMA_VERSION",
+    "SUPPORTED_VERSIONS",
+    "TRUNK_EXTREMITY_SITES",
+    "Biopsy",
+    "BiopsyRoute",
+    "Case",
+    "CaseError",
+    "CodedComorbidity",
+    "ComorbidityCode",
+    "Declined",
+    "Depth",
+    "Extent",
+    "History",
+    "HrdStatus",
+    "IhcResult",
+    "LineSetting",
+    "Margin",
+    "MenopausalStatus",
+    "Metastasis",
+    "MetastasisSite",
+    "Nodes",
+    "NumberedLine",
+    "Pathology",
+    "Patient",
+    "Presentation",
+    "Radiotherapy",
+    "RadiotherapyCourse",
+    "RadiotherapyTarget",
+    "RadiotherapyTechnique",
+    "RadiotherapyTiming",
+    "Resectability",
+    "Response",
+    "Severity",
+    "Sex",
+    "Site",
+    "StopReason",
+    "TreatmentLine",
+    "Tumor",
+    "UterineExtension",
+    "Workup",
+    "cross_field_problems",
+    "cross_field_problems_raw",
+    "error_messages",
+    "load_case",
+    "parse_case",
+    "parse_case_json",
+]
+
+SCHEMA_VERSION = 2
+#: Versions :func:`parse_case` reads; older ones are upgraded on read.
+SUPPORTED_VERSIONS = (1, 2)
 
 
-class Sex(StrEnum):
-    female = "female"
-    male = "male"
-    other = "other"
-    unknown = "unknown"
-
-
-class Site(StrEnum):
-    extremity = "extremity"
-    trunk = "trunk"
-    retroperitoneum = "retroperitoneum"
-    uterus = "uterus"
-    gastrointestinal = "gastrointestinal"
-    vascular = "vascular"
-    head_neck = "head_neck"
-    other_visceral = "other_visceral"
-    other = "other"
-
-
-class Depth(StrEnum):
-    superficial = "superficial"
-    deep = "deep"
-    unknown = "unknown"
-
-
-class Presentation(StrEnum):
-    primary = "primary"
-    local_recurrence = "local_recurrence"
-
-
-class UterineExtension(StrEnum):
-    confined = "confined"
-    adnexa = "adnexa"
-    pelvic = "pelvic"
-    abdominal_one_site = "abdominal_one_site"
-    abdominal_multiple = "abdominal_multiple"
-    bladder_or_rectum = "bladder_or_rectum"
-
-
-class Biopsy(StrEnum):
-    none = "none"
-    fine_needle_aspirate = "fine_needle_aspirate"
-    core_needle = "core_needle"
-    incisional = "incisional"
-    excisional = "excisional"
-    resection = "resection"
-
-
-class BiopsyRoute(StrEnum):
-    retroperitoneal = "retroperitoneal"
-    transperitoneal = "transperitoneal"
-    percutaneous = "percutaneous"
-    other = "other"
-
-
-class IhcResult(StrEnum):
-    positive = "positive"
-    negative = "negative"
-    equivocal = "equivocal"
-    not_done = "not_done"
-
-
-class Margin(StrEnum):
-    R0 = "R0"
-    R1 = "R1"
-    R2 = "R2"
-    unknown = "unknown"
-
-
-class Nodes(StrEnum):
-    N0 = "N0"
-    N1 = "N1"
-    NX = "NX"
-
-
-class MetastasisSite(StrEnum):
-    lung = "lung"
-    liver = "liver"
-    bone = "bone"
-    peritoneum = "peritoneum"
-    soft_tissue = "soft_tissue"
-    brain = "brain"
-    nodes_distant = "nodes_distant"
-    other = "other"
-
-
-class Resectability(StrEnum):
-    resectable = "resectable"
-    borderline = "borderline"
-    unresectable = "unresectable"
-    resected = "resected"
-    unknown = "unknown"
-
-
-class Radiotherapy(StrEnum):
-    none = "none"
-    preoperative = "preoperative"
-    postoperative = "postoperative"
-    definitive = "definitive"
-    palliative = "palliative"
-
-
-StrictFloat = Annotated[float, Strict()]  # a JSON integer is still accepted
-
-
-def _iso_date(value: Any) -> Any:
-    if isinstance(value, date) or value is None:
-        return value
-    if not isinstance(value, str):
-        raise ValueError("must be an ISO date YYYY-MM-DD")
+def _known_drug(value: str) -> str:
+    if value not in drug_vocabulary():
+        raise ValueError(
+            f"unknown drug '{value}': use a generic name from the drug list "
+            "(knowledge/drugs.yaml), or other_drugs for a drug outside it"
+        )
     return value
-
-
-def _null_is_empty(value: Any) -> Any:
-    """Optional lists/objects may be ``null`` ("not known"): read as empty."""
-    return [] if value is None else value
-
-
-def _null_is_empty_map(value: Any) -> Any:
-    return {} if value is None else value
 
 
 def _schema_version(value: Any) -> Any:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError("must be the integer 1 (case format v1)")
+        raise ValueError("must be the integer 1 or 2 (case format version)")
     return value
 
 
-IsoDate = Annotated[date, BeforeValidator(_iso_date)]
-ShortText = Annotated[str, StringConstraints(max_length=200)]
-CaseId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._-]{1,40}$")]
-
-#: Sites staged by AJCC 8 trunk/extremity; retroperitoneum has its own table.
-TRUNK_EXTREMITY_SITES = frozenset({Site.extremity, Site.trunk})
-#: Sites whose staging needs CT of the abdomen and pelvis as well as the chest.
-ABDOMINAL_SITES = frozenset(
-    {Site.retroperitoneum, Site.uterus, Site.gastrointestinal, Site.vascular, Site.other_visceral}
-)
-#: Sites where local MRI of the primary is the standard local staging.
-LOCAL_MRI_SITES = frozenset({Site.extremity, Site.trunk, Site.head_neck})
+DrugId = Annotated[str, StringConstraints(min_length=1, max_length=41), AfterValidator(_known_drug)]
+LongText = Annotated[str, StringConstraints(max_length=500)]
+#: Drugs one treatment line may list (each at most once; more than the vocabulary holds).
+MAX_DRUGS_PER_LINE = 40
 
 
-#: List/object fields that may be given as ``null`` ("not known"); read as empty, written back as null.
-_NULLABLE_CONTAINERS: dict[str, tuple[str, ...]] = {
-    "Patient": ("comorbidities",),
-    "Pathology": ("ihc", "molecular"),
-    "Extent": ("metastases",),
-    "History": ("prior_regimens",),
-    "Case": ("workup", "history"),
+class CodedComorbidity(StrictModel):
+    """One comorbidity by code; ``egfr_ml_min`` only for renal impairment."""
+
+    code: ComorbidityCode
+    severity: Severity | None = None
+    egfr_ml_min: StrictInt | None = Field(default=None, ge=1, le=200)
+    note: ShortText | None = None
+
+
+class Patient(case_v1.Patient):
+    nullable: ClassVar[tuple[str, ...]] = ("comorbidities", "coded_comorbidities", "declines")
+    coded_comorbidities: list[CodedComorbidity] = Field(default_factory=list, max_length=20)
+    menopausal_status: MenopausalStatus | None = None
+    wishes_fertility_preservation: StrictBool | None = None
+    declines: list[Declined] = Field(default_factory=list, max_length=len(Declined))
+
+    def has_condition(self, code: ComorbidityCode) -> CodedComorbidity | None:
+        """The coded comorbidity with that code, if recorded."""
+        return next((c for c in self.coded_comorbidities if c.code == code), None)
+
+    def declined(self, what: Declined) -> bool:
+        return what in self.declines
+
+
+class Pathology(case_v1.Pathology):
+    tumor_ngs: StrictBool | None = None
+    hrd: HrdStatus | None = None
+
+
+class TreatmentLine(StrictModel):
+    """One regimen: its setting, drugs, dates, cycles, doses, best response, why it stopped.
+
+    ``doses_mg_m2`` holds the cumulative dose of a drug given in this line, in mg/m² of that
+    drug (an epirubicin dose stays epirubicin; the anthracycline rule converts it).
+    """
+
+    nullable: ClassVar[tuple[str, ...]] = ("drugs", "other_drugs", "doses_mg_m2")
+    setting: LineSetting
+    line: StrictInt | None = Field(default=None, ge=1, le=15)
+    #: No cap below the vocabulary's size: a v1 regimen text naming many drugs must upgrade.
+    drugs: list[DrugId] = Field(default_factory=list, max_length=MAX_DRUGS_PER_LINE)
+    other_drugs: list[ShortText] = Field(default_factory=list, max_length=8)
+    regimen: ShortText | None = None
+    start_date: IsoDate | None = None
+    end_date: IsoDate | None = None
+    cycles: StrictInt | None = Field(default=None, ge=1, le=200)
+    doses_mg_m2: dict[DrugId, Annotated[StrictFloat, Field(gt=0, le=5000, allow_inf_nan=False)]] = (
+        Field(default_factory=dict)
+    )
+    best_response: Response | None = None
+    stop_reason: StopReason | None = None
+    note: LongText | None = None
+
+    @property
+    def described(self) -> bool:
+        """False for a line known only by its count (no drug, no regimen recorded)."""
+        return bool(self.drugs or self.other_drugs or self.regimen)
+
+
+class RadiotherapyCourse(StrictModel):
+    """One course of radiotherapy; ``target: primary_site`` marks the primary's field."""
+
+    timing: RadiotherapyTiming
+    target: RadiotherapyTarget | None = None
+    region: ShortText | None = None
+    technique: RadiotherapyTechnique | None = None
+    dose_gy: StrictFloat | None = Field(default=None, gt=0, le=150, allow_inf_nan=False)
+    fractions: StrictInt | None = Field(default=None, ge=1, le=60)
+    start_date: IsoDate | None = None
+    end_date: IsoDate | None = None
+
+
+@dataclass(frozen=True)
+class NumberedLine:
+    """A treatment line with its place in the history: ``label`` is how a board says it
+    ("line 2", "adjuvant", "maintenance after line 1")."""
+
+    index: int
+    line: TreatmentLine
+    number: int | None
+    label: str
+
+
+_SETTING_LABEL = {
+    LineSetting.neoadjuvant: "neoadjuvant",
+    LineSetting.adjuvant: "adjuvant",
+    LineSetting.perioperative: "perioperative",
+    LineSetting.unknown: "setting not recorded",
 }
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, use_enum_values=False)
-    _given_null: frozenset[str] = PrivateAttr(default=frozenset())
+class History(StrictModel):
+    """Treatment so far. ``treatment_lines`` oldest first; missing = not known, [] = none."""
 
-    @model_validator(mode="wrap")
-    @classmethod
-    def _read_null_containers(cls, data: Any, handler: ModelWrapValidatorHandler[Any]) -> Any:
-        nulls: frozenset[str] = frozenset()
-        if isinstance(data, dict):
-            fields = _NULLABLE_CONTAINERS.get(cls.__name__, ())
-            nulls = frozenset(k for k in fields if k in data and data[k] is None)
-            if nulls:
-                data = {k: v for k, v in data.items() if k not in nulls}
-        instance = handler(data)
-        if nulls and isinstance(instance, _Strict):
-            instance._given_null = nulls
-        return instance
-
-    def _restore_nulls(self, dumped: dict[str, Any]) -> dict[str, Any]:
-        for name in self._given_null:
-            dumped[name] = None
-        for name in type(self).model_fields:
-            value = getattr(self, name)
-            if isinstance(value, _Strict) and isinstance(dumped.get(name), dict):
-                value._restore_nulls(dumped[name])
-        return dumped
-
-
-class Patient(_Strict):
-    age: StrictInt = Field(ge=0, le=120)
-    sex: Sex
-    ecog: StrictInt | None = Field(default=None, ge=0, le=4)
-    lvef_percent: StrictInt | None = Field(default=None, ge=10, le=90)
-    cumulative_doxorubicin_mg_m2: StrictFloat | None = Field(
-        default=None, ge=0, le=1000, allow_inf_nan=False
-    )
-    comorbidities: list[ShortText] = Field(default_factory=list)
-
-
-class Tumor(_Strict):
-    site: Site
-    location: ShortText | None = None
-    size_cm: StrictFloat | None = Field(default=None, gt=0, le=60, allow_inf_nan=False)
-    depth: Depth | None = None
-    presentation: Presentation | None = None
-    uterine_extension: UterineExtension | None = None
-    morcellated: StrictBool | None = None
-
-
-class Pathology(_Strict):
-    biopsy: Biopsy | None = None
-    needle_gauge: StrictInt | None = Field(default=None, ge=8, le=25)
-    image_guided: StrictBool | None = None
-    biopsy_route: BiopsyRoute | None = None
-    diagnosis_confirmed: StrictBool | None = None
-    expert_review: StrictBool | None = None
-    differentiation_score: StrictInt | None = Field(default=None, ge=1, le=3)
-    mitoses_per_10hpf: StrictInt | None = Field(default=None, ge=0, le=500)
-    necrosis_percent: StrictFloat | None = Field(default=None, ge=0, le=100, allow_inf_nan=False)
-    reported_grade: StrictInt | None = Field(default=None, ge=1, le=3)
-    ihc: dict[Annotated[str, StringConstraints(min_length=1, max_length=40)], IhcResult] = Field(
-        default_factory=dict
-    )
-    molecular: list[ShortText] = Field(default_factory=list)
-    margin: Margin | None = None
-
-
-class Workup(_Strict):
-    mri_primary: StrictBool | None = None
-    ct_chest: StrictBool | None = None
-    ct_abdomen_pelvis: StrictBool | None = None
-    pet_ct: StrictBool | None = None
-    radiograph_primary: StrictBool | None = None
-    last_imaging_date: IsoDate | None = None
-
-
-class Metastasis(_Strict):
-    site: MetastasisSite
-    count: StrictInt | None = Field(default=None, ge=1, le=100)
-    resectable: StrictBool | None = None
-
-
-class Extent(_Strict):
-    nodes: Nodes | None = None
-    metastases: list[Metastasis] = Field(default_factory=list, max_length=len(MetastasisSite))
-    disease_free_interval_months: StrictInt | None = Field(default=None, ge=0, le=600)
-    primary_resectability: Resectability | None = None
-    limb_salvage_feasible: StrictBool | None = None
-    neurovascular_involvement: StrictBool | None = None
+    nullable: ClassVar[tuple[str, ...]] = ("treatment_lines", "radiotherapy_courses")
+    surgery_date: IsoDate | None = None
+    treatment_lines: list[TreatmentLine] = Field(default_factory=list, max_length=30)
+    radiotherapy_courses: list[RadiotherapyCourse] = Field(default_factory=list, max_length=20)
+    patient_preference: LongText | None = None
 
     @property
-    def metastases_known(self) -> bool:
-        """False when ``metastases`` is missing or null: distant extent not recorded."""
-        return "metastases" in self.model_fields_set
+    def systemic_history_known(self) -> bool:
+        """False when ``treatment_lines`` is missing or null: systemic history not recorded."""
+        return self.given("treatment_lines")
+
+    @property
+    def radiotherapy_known(self) -> bool:
+        return self.given("radiotherapy_courses")
+
+    def numbered_lines(self) -> list[NumberedLine]:
+        """Every line with its advanced-line number (explicit, else counted in order)."""
+        out: list[NumberedLine] = []
+        current = 0
+        for i, tl in enumerate(self.treatment_lines):
+            if tl.setting == LineSetting.advanced:
+                current = tl.line if tl.line is not None else current + 1
+                out.append(NumberedLine(i, tl, current, f"line {current}"))
+            elif tl.setting == LineSetting.maintenance:
+                number = tl.line if tl.line is not None else (current or None)
+                label = f"maintenance after line {number}" if number else "maintenance"
+                out.append(NumberedLine(i, tl, number, label))
+            else:
+                out.append(NumberedLine(i, tl, None, _SETTING_LABEL[tl.setting]))
+        return out
+
+    @property
+    def advanced_lines_given(self) -> int:
+        """Lines of systemic therapy given for advanced disease (0 when none recorded)."""
+        numbers = [n.number for n in self.numbered_lines() if n.line.setting == "advanced"]
+        return max((n for n in numbers if n is not None), default=0)
 
 
-class History(_Strict):
-    surgery_date: IsoDate | None = None
-    radiotherapy: Radiotherapy | None = None
-    systemic_lines_advanced: StrictInt | None = Field(default=None, ge=0, le=10)
-    prior_regimens: list[ShortText] = Field(default_factory=list, max_length=20)
-    progressed_on_last_line: StrictBool | None = None
-    patient_preference: Annotated[str, StringConstraints(max_length=500)] | None = None
+class Case(StrictModel):
+    """One LMS case as brought to the board (format v2); ``case_id`` is a pseudonym."""
 
-
-class Case(_Strict):
-    """One LMS case as brought to the board; ``case_id`` is a pseudonym."""
-
-    schema_version: Annotated[Literal[1], BeforeValidator(_schema_version)]
+    nullable: ClassVar[tuple[str, ...]] = ("workup", "history")
+    schema_version: Annotated[Literal[2], BeforeValidator(_schema_version)]
     case_id: CaseId
     board_date: IsoDate | None = None
     presenter: Annotated[str, StringConstraints(max_length=120)] | None = None
@@ -305,6 +300,7 @@ class Case(_Strict):
     workup: Workup = Field(default_factory=Workup)
     extent: Extent
     history: History = Field(default_factory=History)
+    _source_version: int = PrivateAttr(default=SCHEMA_VERSION)
 
     @model_validator(mode="after")
     def _cross_field_rules(self) -> Case:
@@ -313,26 +309,25 @@ class Case(_Strict):
             raise ValueError("; ".join(problems))
         return self
 
+    @property
+    def source_version(self) -> int:
+        """The format version the case was read from (1: upgraded on read)."""
+        return self._source_version
+
+    def __eq__(self, other: object) -> bool:
+        """Equal when the cases say the same (the version they were read from aside)."""
+        if not isinstance(other, Case):
+            return NotImplemented
+        return self.__dict__ == other.__dict__ and _private(self) == _private(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
     def free_text(self) -> dict[str, str]:
         """Every free-text value by its field path (``patient.comorbidities[0]``)."""
         out: dict[str, str] = {}
-        for path, value in (
-            ("presenter", self.presenter),
-            ("question", self.question),
-            ("notes", self.notes),
-            ("tumor.location", self.tumor.location),
-            ("history.patient_preference", self.history.patient_preference),
-        ):
+        for path, value in _free_text_items(self):
             if value:
                 out[path] = value
-        for path, values in (
-            ("patient.comorbidities", self.patient.comorbidities),
-            ("pathology.molecular", self.pathology.molecular),
-            ("history.prior_regimens", self.history.prior_regimens),
-        ):
-            for i, v in enumerate(values):
-                if v:
-                    out[f"{path}[{i}]"] = v
         return out
 
     def to_json_dict(self) -> dict[str, Any]:
@@ -343,60 +338,131 @@ class Case(_Strict):
         return json.dumps(self.to_json_dict(), indent=indent, ensure_ascii=False)
 
 
+def _private(case: Case) -> dict[str, Any]:
+    return {k: v for k, v in (case.__pydantic_private__ or {}).items() if k != "_source_version"}
+
+
+def _free_text_items(case: Case) -> Iterator[tuple[str, str | None]]:
+    yield "presenter", case.presenter
+    yield "question", case.question
+    yield "notes", case.notes
+    yield "tumor.location", case.tumor.location
+    yield "history.patient_preference", case.history.patient_preference
+    for path, values in (
+        ("patient.comorbidities", case.patient.comorbidities),
+        ("pathology.molecular", case.pathology.molecular),
+    ):
+        for i, v in enumerate(values):
+            yield f"{path}[{i}]", v
+    for i, c in enumerate(case.patient.coded_comorbidities):
+        yield f"patient.coded_comorbidities[{i}].note", c.note
+    for i, tl in enumerate(case.history.treatment_lines):
+        base = f"history.treatment_lines[{i}]"
+        yield f"{base}.regimen", tl.regimen
+        yield f"{base}.note", tl.note
+        for j, d in enumerate(tl.other_drugs):
+            yield f"{base}.other_drugs[{j}]", d
+    for i, rt in enumerate(case.history.radiotherapy_courses):
+        yield f"history.radiotherapy_courses[{i}].region", rt.region
+
+
+# --------------------------------------------------------------------------- cross-field rules
+
+
 def cross_field_problems(case: Case) -> list[str]:
     """The cross-field rules of the format; each message names both fields."""
     return cross_field_problems_raw(case.model_dump(mode="json"))
 
 
-def _section(data: dict[str, Any], name: str) -> dict[str, Any]:
-    value = data.get(name)
-    return value if isinstance(value, dict) else {}
+def _items(value: Any) -> list[tuple[int, dict[str, Any]]]:
+    return [
+        (i, v)
+        for i, v in enumerate(value if isinstance(value, list) else [])
+        if isinstance(v, dict)
+    ]
 
 
-def _shown(value: Any) -> str:
-    return "not recorded" if value is None else f"'{value}'"
+def _after(end: Any, start: Any) -> bool:
+    """Both ISO date strings (or dates) and ``end`` before ``start``."""
+    return isinstance(end, str) and isinstance(start, str) and end < start
 
 
 def cross_field_problems_raw(data: dict[str, Any]) -> list[str]:
-    """The cross-field rules on a decoded case (valid or not), so they are named even
-    when other fields fail too."""
-    tumor, pathology, extent = (_section(data, k) for k in ("tumor", "pathology", "extent"))
-    problems: list[str] = []
-    site = tumor.get("site")
-    for field in ("uterine_extension", "morcellated"):
-        if tumor.get(field) is not None and site != Site.uterus:
+    """The cross-field rules on a decoded v2 case (valid or not), so they are named even
+    when other fields fail too: every v1 rule, then the rules of the v2 fields."""
+    problems = case_v1.cross_field_problems_raw(data)
+    patient, pathology, history = (section(data, k) for k in ("patient", "pathology", "history"))
+    sex = patient.get("sex")
+    if patient.get("menopausal_status") is not None and sex == Sex.male:
+        problems.append("patient.menopausal_status: not for patient.sex 'male'")
+    codes: set[Any] = set()
+    for i, c in _items(patient.get("coded_comorbidities")):
+        code = c.get("code")
+        if c.get("egfr_ml_min") is not None and code != ComorbidityCode.renal_impairment:
             problems.append(
-                f"tumor.{field}: only allowed when tumor.site is 'uterus' (tumor.site is {_shown(site)})"
+                f"patient.coded_comorbidities[{i}].egfr_ml_min: only with code "
+                f"'renal_impairment' (patient.coded_comorbidities[{i}].code is {shown(code)})"
             )
-    if extent.get("limb_salvage_feasible") is not None and site != Site.extremity:
+        if isinstance(code, str) and code != ComorbidityCode.other and code in codes:
+            problems.append(f"patient.coded_comorbidities[{i}].code: duplicate code '{code}'")
+        codes.add(code)
+    declines = patient.get("declines")
+    if isinstance(declines, list):
+        hashable = [d for d in declines if isinstance(d, str)]
+        for d in sorted({d for d in hashable if hashable.count(d) > 1}):
+            problems.append(f"patient.declines: '{d}' is listed twice")
+    if pathology.get("hrd") is not None and pathology.get("tumor_ngs") is False:
         problems.append(
-            "extent.limb_salvage_feasible: only allowed when tumor.site is 'extremity' "
-            f"(tumor.site is {_shown(site)})"
+            "pathology.hrd: a homologous-recombination result needs a tumour test "
+            "(pathology.tumor_ngs is false)"
         )
-    biopsy = pathology.get("biopsy")
-    if pathology.get("needle_gauge") is not None and biopsy != Biopsy.core_needle:
-        problems.append(
-            "pathology.needle_gauge: only allowed when pathology.biopsy is 'core_needle' "
-            f"(pathology.biopsy is {_shown(biopsy)})"
-        )
-    if pathology.get("margin") is not None and not (
-        extent.get("primary_resectability") == Resectability.resected
-        or biopsy in (Biopsy.excisional, Biopsy.resection)
-    ):
-        problems.append(
-            "pathology.margin: only allowed when extent.primary_resectability is 'resected' "
-            "or pathology.biopsy is 'excisional' or 'resection'"
-        )
-    metastases = extent.get("metastases")
-    seen: set[Any] = set()
-    for i, met in enumerate(metastases if isinstance(metastases, list) else []):
-        met_site = met.get("site") if isinstance(met, dict) else None
-        if not isinstance(met_site, str):
-            continue
-        if met_site in seen:
-            problems.append(f"extent.metastases[{i}].site: duplicate site '{met_site}'")
-        seen.add(met_site)
+    problems.extend(_treatment_line_problems(history.get("treatment_lines")))
+    for i, rt in _items(history.get("radiotherapy_courses")):
+        if _after(rt.get("end_date"), rt.get("start_date")):
+            base = f"history.radiotherapy_courses[{i}]"
+            problems.append(f"{base}.end_date: before {base}.start_date")
     return problems
+
+
+def _treatment_line_problems(lines: Any) -> list[str]:
+    problems: list[str] = []
+    last_number, last_path = 0, ""
+    for i, tl in _items(lines):
+        base = f"history.treatment_lines[{i}]"
+        setting, number = tl.get("setting"), tl.get("line")
+        if number is not None and setting not in (LineSetting.advanced, LineSetting.maintenance):
+            problems.append(
+                f"{base}.line: only for setting 'advanced' or 'maintenance' "
+                f"({base}.setting is {shown(setting)})"
+            )
+        if setting == LineSetting.advanced and isinstance(number, int):
+            if number <= last_number:
+                problems.append(
+                    f"{base}.line: advanced lines must be numbered in increasing order, "
+                    f"oldest first (line {number} after line {last_number}, "
+                    f"{last_path}.line)"
+                )
+            last_number, last_path = number, base
+        elif setting == LineSetting.advanced:
+            last_number, last_path = last_number + 1, base
+        raw_drugs = tl.get("drugs")
+        drugs: list[Any] = raw_drugs if isinstance(raw_drugs, list) else []
+        for d in sorted({d for d in drugs if isinstance(d, str) and drugs.count(d) > 1}):
+            problems.append(f"{base}.drugs: '{d}' is listed twice")
+        doses = tl.get("doses_mg_m2")
+        for d in doses if isinstance(doses, dict) else {}:
+            if d not in drugs:
+                problems.append(f"{base}.doses_mg_m2.{d}: a dose for a drug not in {base}.drugs")
+        if _after(tl.get("end_date"), tl.get("start_date")):
+            problems.append(f"{base}.end_date: before {base}.start_date")
+        if tl.get("stop_reason") == StopReason.ongoing and tl.get("end_date") is not None:
+            problems.append(
+                f"{base}.end_date: an ongoing line has no end date ({base}.stop_reason is 'ongoing')"
+            )
+    return problems
+
+
+# --------------------------------------------------------------------------- reading
 
 
 class CaseError(ValueError):
@@ -417,20 +483,22 @@ def _loc_path(loc: tuple[int | str, ...]) -> str:
     return path
 
 
-_FRIENDLY = {
-    "extra_forbidden": "unknown field (not in case format v1)",
-    "missing": "required field is missing",
-}
+_FRIENDLY = {"missing": "required field is missing"}
 
 
-def error_messages(exc: ValidationError) -> list[str]:
+def error_messages(exc: ValidationError, version: int = SCHEMA_VERSION) -> list[str]:
     """``field.path: message`` for every error of a validation failure."""
+    friendly = {**_FRIENDLY, "extra_forbidden": f"unknown field (not in case format v{version})"}
     out: list[str] = []
     for err in exc.errors(include_url=False):
         loc = tuple(err.get("loc", ()))
-        # Drop the enum/union branch labels pydantic adds to the location.
-        loc = tuple(p for p in loc if not (isinstance(p, str) and p.startswith("function-")))
-        msg = _FRIENDLY.get(err["type"], err["msg"])
+        # Drop the enum/union/validator branch labels pydantic adds to the location.
+        loc = tuple(
+            p
+            for p in loc
+            if not (isinstance(p, str) and (p.startswith("function-") or p == "[key]"))
+        )
+        msg = friendly.get(err["type"], err["msg"])
         if msg.startswith("Value error, "):
             msg = msg[len("Value error, ") :]
         path = _loc_path(loc)
@@ -442,18 +510,46 @@ def error_messages(exc: ValidationError) -> list[str]:
     return out
 
 
+def _validate(
+    model: type[Case] | type[case_v1.CaseV1], data: dict[str, Any], raw_rules: Any, version: int
+) -> Any:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        messages = error_messages(exc, version)
+        messages += [m for m in raw_rules(data) if m not in messages]
+        raise CaseError(messages) from None
+
+
 def parse_case(data: Any) -> Case:
-    """Validate a decoded JSON value as a case, or raise :class:`CaseError`."""
+    """Validate a decoded JSON value as a case of any supported version (v1 is upgraded),
+    or raise :class:`CaseError`."""
+    from lms_board.case_upgrade import upgrade_v1
+
     if not isinstance(data, dict):
         raise CaseError([f"(root): a case must be a JSON object, not {type(data).__name__}"])
+    version = data.get("schema_version")
     try:
-        return Case.model_validate(data)
-    except ValidationError as exc:
-        messages = error_messages(exc)
-        messages += [m for m in cross_field_problems_raw(data) if m not in messages]
-        raise CaseError(messages) from None
+        if version == 1 and not isinstance(version, bool):
+            v1 = _validate(case_v1.CaseV1, data, case_v1.cross_field_problems_raw, 1)
+            case: Case = _validate(Case, upgrade_v1(v1), cross_field_problems_raw, 2)
+            case._source_version = 1
+            return case
+        if version == SCHEMA_VERSION and not isinstance(version, bool):
+            return _validate(Case, data, cross_field_problems_raw, 2)  # type: ignore[no-any-return]
     except RecursionError:
         raise CaseError(["(root): the case is nested too deeply"]) from None
+    if "schema_version" not in data:
+        message = "schema_version: required field is missing"
+    else:
+        message = "schema_version: must be the integer 1 or 2 (case format version)"
+    try:
+        _validate(Case, {**data, "schema_version": SCHEMA_VERSION}, cross_field_problems_raw, 2)
+    except CaseError as exc:
+        raise CaseError([message, *exc.messages]) from None
+    except RecursionError:
+        raise CaseError([message, "(root): the case is nested too deeply"]) from None
+    raise CaseError([message])
 
 
 def parse_case_json(text: str | bytes) -> Case:

@@ -18,13 +18,34 @@ from lms_board.case import (
     Resectability,
     Site,
 )
+from lms_board.case_facts import (
+    LVEF_LIMIT_PERCENT,
+    OLIGO_MAX_LESIONS,
+    OLIGO_MIN_DFI_MONTHS,
+    cardiac_contraindications,
+    curative_surgery_declined,
+    limited_metastatic_short_interval,
+    total_lesions,
+)
 from lms_board.identifiers import case_identifiers
+from lms_board.treatment import ANTHRACYCLINE_LIMIT_MG_M2, anthracycline_exposure
 
-OLIGO_MAX_LESIONS = 5
-OLIGO_MIN_DFI_MONTHS = 12
 THINNEST_CORE_GAUGE = 16  # "18 G core is too thin: ask for ≥ 16 G"
-ANTHRACYCLINE_LIMIT_MG_M2 = 450
-LVEF_LIMIT_PERCENT = 50
+#: Sites whose biopsy must take a retroperitoneal route (the IVC is retroperitoneal).
+RETROPERITONEAL_ROUTE_SITES = frozenset({Site.retroperitoneum, Site.vascular})
+
+__all__ = [
+    "ANTHRACYCLINE_LIMIT_MG_M2",
+    "LVEF_LIMIT_PERCENT",
+    "OLIGO_MAX_LESIONS",
+    "OLIGO_MIN_DFI_MONTHS",
+    "classify",
+    "flags",
+    "oligometastatic_failures",
+    "primary_resectability",
+    "total_lesions",
+    "workup_gaps",
+]
 
 # Evidence ids (knowledge/evidence.yaml) behind the rules; tested to resolve.
 EV_OLIGO = ["oligomet-lung-eortc-1996"]
@@ -33,6 +54,8 @@ EV_BIOPSY = ["seom-sts-2021", "esmo-sts-2018"]
 EV_BIOPSY_RPS = ["biopsy-rps-cnb-2019"]
 EV_RPS = ["tarpswg-2015"]
 EV_IMAGING = ["esmo-sts-2018", "seom-sts-2021"]
+EV_GIST = ["esmo-gist-2022"]
+EV_LIMITED = ["oligomet-review-2023", "oligomet-lung-eortc-1996"]
 
 #: Gaps whose closure could move the case between resectable and advanced.
 CATEGORY_GAPS = frozenset(
@@ -42,6 +65,7 @@ CATEGORY_GAPS = frozenset(
         "no_abdomen_pelvis_ct",
         "no_local_mri",
         "resectability_not_assessed",
+        "kit_dog1_not_done",
     }
 )
 #: Gaps that can only find more disease: they cannot change a metastatic call.
@@ -55,14 +79,6 @@ def _reason(rule: str, text: str, evidence: list[str] | None = None) -> Reason:
 def primary_resectability(case: Case) -> Resectability:
     """The surgical opinion on the primary; not recorded counts as ``unknown``."""
     return case.extent.primary_resectability or Resectability.unknown
-
-
-def total_lesions(case: Case) -> int | None:
-    """Distant lesions in all; ``None`` when a site's count is not recorded."""
-    counts = [m.count for m in case.extent.metastases]
-    if any(c is None for c in counts):
-        return None
-    return sum(c for c in counts if c is not None)
 
 
 def oligometastatic_failures(case: Case) -> list[Reason]:
@@ -127,11 +143,27 @@ def oligometastatic_failures(case: Case) -> list[Reason]:
     return out
 
 
+def _limited_short_interval_reason(case: Case) -> Reason:
+    dfi = case.extent.disease_free_interval_months
+    when = "found with the primary (synchronous)" if dfi == 0 else f"{dfi} months after the primary"
+    return _reason(
+        "metastatic.limited_short_interval_curative_pathway",
+        f"Limited metastatic disease ({total_lesions(case)} lesion(s), all judged removable; "
+        f"primary {primary_resectability(case).value}) {when}: advanced by the "
+        f"{OLIGO_MIN_DFI_MONTHS}-month rule, but a curative-intent pathway is open: systemic "
+        "therapy first, then resection (or SBRT) of the primary and every metastasis if the "
+        "disease stays limited.",
+        EV_LIMITED,
+    )
+
+
 def _category(case: Case) -> tuple[Category, Subtype, list[Reason]]:
     primary = primary_resectability(case)
     if case.extent.metastases:
         failures = oligometastatic_failures(case)
         if failures:
+            if limited_metastatic_short_interval(case):
+                failures.append(_limited_short_interval_reason(case))
             return "advanced", "metastatic", failures
         lesions = total_lesions(case)
         dfi = case.extent.disease_free_interval_months
@@ -240,6 +272,17 @@ def classify(case: Case, gaps: list[WorkupGap]) -> Classification:
                 EV_GUIDELINE,
             )
         )
+    declined = curative_surgery_declined(case)
+    if category == "resectable" and declined is not None:
+        rationale.append(
+            _reason(
+                "patient.declines_curative_surgery",
+                f"The patient declines the curative operation ({declined.value.replace('_', ' ')}): "
+                "the category stands, and the non-surgical options of advanced disease "
+                "(systemic therapy, radiotherapy) are listed too.",
+                EV_GUIDELINE,
+            )
+        )
     ecog = case.patient.ecog
     if ecog is not None and ecog >= 3:
         rationale.append(
@@ -303,7 +346,7 @@ def workup_gaps(case: Case, grade: Grade | None) -> list[WorkupGap]:
             "Needle biopsy not recorded as image-guided: guidance avoids necrotic areas and plans the tract.",
             EV_BIOPSY,
         )
-    if site == Site.retroperitoneum and p.biopsy_route == BiopsyRoute.transperitoneal:
+    if site in RETROPERITONEAL_ROUTE_SITES and p.biopsy_route == BiopsyRoute.transperitoneal:
         gap(
             "transperitoneal_biopsy",
             "Retroperitoneal tumour biopsied through the peritoneum: risk of peritoneal seeding; "
@@ -347,12 +390,51 @@ def workup_gaps(case: Case, grade: Grade | None) -> list[WorkupGap]:
             "FNCLCC grade unknown: record differentiation, mitoses and necrosis, or the reported grade.",
             EV_GUIDELINE,
         )
+    if site == Site.gastrointestinal and _has_tissue(case) and not _kit_dog1_done(case):
+        gap(
+            "kit_dog1_not_done",
+            "KIT and DOG1 immunohistochemistry not recorded: do both on the tissue to exclude a "
+            "GIST before the diagnosis of LMS and the plan are final.",
+            EV_GIST,
+        )
     return gaps
 
 
+def _kit_dog1_done(case: Case) -> bool:
+    """Both KIT (CD117) and DOG1 have a result (positive, negative or equivocal)."""
+    results = _normalised_ihc(case.pathology.ihc)
+    done = (IhcResult.positive, IhcResult.negative, IhcResult.equivocal)
+    return any(results.get(n) in done for n in KIT_NAMES) and any(
+        results.get(n) in done for n in DOG1_NAMES
+    )
+
+
+KIT_NAMES = ("kit", "ckit", "cd117")
+DOG1_NAMES = ("dog1", "ano1")
+
+
+def _normalised_ihc(ihc: dict[str, IhcResult]) -> dict[str, IhcResult]:
+    return {k.strip().lower().replace("-", "").replace(" ", ""): v for k, v in ihc.items()}
+
+
 def _negative(ihc: dict[str, IhcResult], names: tuple[str, ...]) -> bool:
-    normalised = {k.strip().lower().replace("-", "").replace(" ", ""): v for k, v in ihc.items()}
+    normalised = _normalised_ihc(ihc)
     return any(normalised.get(n) == IhcResult.negative for n in names)
+
+
+def anthracycline_limit_flag(case: Case) -> Flag | None:
+    """No further anthracycline: less than one standard cycle left to 450 mg/m² (from the
+    recorded total and the lines), LVEF under 50%, or heart failure."""
+    why = []
+    reason = anthracycline_exposure(case).limit_reason()
+    if reason:
+        why.append(reason[:1].lower() + reason[1:].rstrip("."))
+    why.extend(cardiac_contraindications(case))
+    if not why:
+        return None
+    return Flag(
+        code="anthracycline_limit", message="No further anthracycline: " + "; ".join(why) + "."
+    )
 
 
 def flags(case: Case, grade: Grade | None) -> list[Flag]:
@@ -380,8 +462,7 @@ def flags(case: Case, grade: Grade | None) -> list[Flag]:
             )
         )
     if case.tumor.site == Site.gastrointestinal and not (
-        _negative(case.pathology.ihc, ("kit", "ckit", "cd117"))
-        and _negative(case.pathology.ihc, ("dog1", "ano1"))
+        _negative(case.pathology.ihc, KIT_NAMES) and _negative(case.pathology.ihc, DOG1_NAMES)
     ):
         out.append(
             Flag(
@@ -396,22 +477,9 @@ def flags(case: Case, grade: Grade | None) -> list[Flag]:
                 message="Uterine LMS removed by morcellation: higher risk of peritoneal spread; image the abdomen and pelvis.",
             )
         )
-    dox = pt.cumulative_doxorubicin_mg_m2
-    lvef = pt.lvef_percent
-    if (dox is not None and dox >= ANTHRACYCLINE_LIMIT_MG_M2) or (
-        lvef is not None and lvef < LVEF_LIMIT_PERCENT
-    ):
-        why = []
-        if dox is not None and dox >= ANTHRACYCLINE_LIMIT_MG_M2:
-            why.append(f"cumulative doxorubicin {dox:g} mg/m² (≥ {ANTHRACYCLINE_LIMIT_MG_M2})")
-        if lvef is not None and lvef < LVEF_LIMIT_PERCENT:
-            why.append(f"LVEF {lvef}% (< {LVEF_LIMIT_PERCENT}%)")
-        out.append(
-            Flag(
-                code="anthracycline_limit",
-                message="No further anthracycline: " + " and ".join(why) + ".",
-            )
-        )
+    limit = anthracycline_limit_flag(case)
+    if limit is not None:
+        out.append(limit)
     if pt.ecog is not None and pt.ecog >= 3:
         out.append(
             Flag(

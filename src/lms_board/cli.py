@@ -89,7 +89,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("assess", help="assess a case file and print the assessment")
-    p.add_argument("case", help="case file (JSON, case format v1)")
+    p.add_argument("case", help="case file (JSON, case format v2 or v1)")
     p.add_argument("--format", choices=("json", "text"), default="json")
     p.set_defaults(handler=cmd_assess)
 

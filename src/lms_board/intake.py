@@ -4,21 +4,33 @@ The form state is a flat, JSON-ready ``{key: value}`` dict that the intake page 
 session state and saves as a draft on every change. Keys are case field paths
 (``tumor.size_cm``), plus a few form-only keys: ``pathology.ihc.<marker>`` for the common
 markers, ``pathology.ihc_other`` (``marker: result`` lines), ``extent.metastases`` (the list
-of sites) with ``extent.metastases.<site>.count`` / ``.resectable`` per site. Fields that
-do not apply (``tumor.morcellated`` for a thigh tumour) keep their value in the form so
-nothing typed is lost, but never reach the case.
+of sites) with ``extent.metastases.<site>.count`` / ``.resectable`` per site.
+
+The lists of objects of format v2 (treatment lines, radiotherapy courses, coded
+comorbidities) are repeatable row groups (:data:`LIST_EDITORS`): the list's key holds the row
+ids in order (``history.treatment_lines: ["1", "2"]``), each row field has its own key
+(``history.treatment_lines.2.stop_reason``; a dose ``history.treatment_lines.2.dose.doxorubicin``)
+and ``<list>.none`` says "none" when there is no row (no row and not ticked: not recorded).
+A row left blank is not part of the case. Fields that do not apply (``tumor.morcellated`` for
+a thigh tumour, the end date of an ongoing line) keep their value in the form so nothing typed
+is lost, but never reach the case. Drafts saved by the format v1 form are read and their
+history upgraded (:func:`restore_form`).
 """
 
 from __future__ import annotations
 
 import re
+import types
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
-from pydantic import ValidationError
+import annotated_types
+from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
 
+from lms_board import case_v1
 from lms_board.assessment import Grade
 from lms_board.case import (
     SCHEMA_VERSION,
@@ -26,24 +38,41 @@ from lms_board.case import (
     BiopsyRoute,
     Case,
     CaseError,
+    CodedComorbidity,
+    ComorbidityCode,
+    Declined,
     Depth,
+    HrdStatus,
     IhcResult,
+    LineSetting,
     Margin,
+    MenopausalStatus,
     MetastasisSite,
     Nodes,
     Pathology,
     Presentation,
-    Radiotherapy,
+    RadiotherapyCourse,
+    RadiotherapyTarget,
+    RadiotherapyTechnique,
+    RadiotherapyTiming,
     Resectability,
+    Response,
+    Severity,
     Sex,
     Site,
+    StopReason,
+    TreatmentLine,
     UterineExtension,
     parse_case,
 )
+from lms_board.case_upgrade import upgrade_v1
+from lms_board.drugs import drug_vocabulary
 from lms_board.grading import fnclcc_grade
 from lms_board.identifiers import find_identifiers
 
-FieldKind = Literal["text", "textarea", "lines", "int", "float", "enum", "bool", "date"]
+FieldKind = Literal[
+    "text", "textarea", "lines", "int", "float", "enum", "bool", "date", "multi", "check"
+]
 FormState = dict[str, Any]
 
 #: Markers with their own selectbox; any other marker goes on a ``marker: result`` line.
@@ -110,7 +139,24 @@ FIELDS: tuple[FormField, ...] = (
         step=10.0,
         help="Lifetime anthracycline dose, doxorubicin-equivalent.",
     ),
-    _F("patient.comorbidities", "Comorbidities (one per line)", "lines", "Patient"),
+    _F("patient.comorbidities", "Comorbidities (free text, one per line)", "lines", "Patient"),
+    _F(
+        "patient.menopausal_status",
+        "Menopausal status",
+        "enum",
+        "Patient",
+        choices=_enum(MenopausalStatus),
+    ),
+    _F("patient.wishes_fertility_preservation", "Wishes to preserve fertility", "bool", "Patient"),
+    _F(
+        "patient.declines",
+        "The patient declines",
+        "multi",
+        "Patient",
+        choices=_enum(Declined),
+        help="Treatments the patient has said they do not want.",
+    ),
+    _F("patient.declines.none", "Asked: declines nothing", "check", "Patient"),
     _F(
         "tumor.site",
         "Primary site",
@@ -210,6 +256,15 @@ FIELDS: tuple[FormField, ...] = (
     ),
     _F("pathology.molecular", "Molecular findings (one per line)", "lines", "Pathology"),
     _F("pathology.margin", "Margin", "enum", "Pathology", choices=_enum(Margin)),
+    _F("pathology.tumor_ngs", "Tumour NGS done", "bool", "Pathology"),
+    _F(
+        "pathology.hrd",
+        "Homologous recombination",
+        "enum",
+        "Pathology",
+        choices=_enum(HrdStatus),
+        help="HRD assay or BRCA1/2, PALB2… result of the tumour.",
+    ),
     _F("workup.mri_primary", "MRI of the primary", "bool", "Workup"),
     _F("workup.ct_chest", "CT chest", "bool", "Workup"),
     _F("workup.ct_abdomen_pelvis", "CT abdomen/pelvis", "bool", "Workup"),
@@ -236,18 +291,6 @@ FIELDS: tuple[FormField, ...] = (
         step=1,
     ),
     _F("history.surgery_date", "Definitive surgery", "date", "History"),
-    _F("history.radiotherapy", "Radiotherapy", "enum", "History", choices=_enum(Radiotherapy)),
-    _F(
-        "history.systemic_lines_advanced",
-        "Systemic lines for advanced disease",
-        "int",
-        "History",
-        min=0,
-        max=10,
-        step=1,
-    ),
-    _F("history.prior_regimens", "Prior regimens, oldest first (one per line)", "lines", "History"),
-    _F("history.progressed_on_last_line", "Progressed on the last line", "bool", "History"),
     _F("history.patient_preference", "Patient preference", "textarea", "History", max_chars=500),
     _F("question", "Question for the board", "textarea", "For the board", max_chars=1000),
     _F(
@@ -263,11 +306,396 @@ FIELD_BY_KEY: dict[str, FormField] = {f.key: f for f in FIELDS}
 #: Per-site metastasis widgets (shown for each site picked in ``extent.metastases``).
 METASTASIS_SITES: tuple[str, ...] = _enum(MetastasisSite)
 METASTASIS_COUNT = FormField("", "Lesions", "int", "Extent", min=1, max=100, step=1)
+METASTASIS_SITES_FIELD = FormField(
+    METASTASES, "Sites of distant metastasis", "multi", "Extent", choices=METASTASIS_SITES
+)
 METASTASIS_RESECTABLE = FormField("", "Resectable", "bool", "Extent")
 
 
 def metastasis_key(site: str, part: Literal["count", "resectable"]) -> str:
     return f"{METASTASES}.{site}.{part}"
+
+
+# --------------------------------------------------------------------------- bounds
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """A field's limits as the case model states them (``None``: no limit)."""
+
+    min: float | None = None
+    max: float | None = None
+    max_chars: int | None = None
+
+
+def _constraints(node: Any, found: dict[str, Any]) -> None:
+    """Collect ge/gt/le/max_length from an annotation or field, however nested."""
+    if isinstance(node, FieldInfo):
+        for item in node.metadata:
+            _constraints(item, found)
+        _constraints(node.annotation, found)
+        return
+    for name in ("ge", "gt", "le", "lt", "max_length"):
+        value = getattr(node, name, None)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            found.setdefault(name, value)
+    if isinstance(node, annotated_types.GroupedMetadata):
+        for item in node:
+            _constraints(item, found)
+    origin = get_origin(node)
+    if origin is Annotated:
+        base, *meta = get_args(node)
+        for item in meta:
+            _constraints(item, found)
+        _constraints(base, found)
+    elif origin in (Union, types.UnionType):
+        for arg in get_args(node):
+            _constraints(arg, found)
+
+
+def model_bounds(model: type[BaseModel], name: str) -> Bounds:
+    """The bounds of ``model.name`` (``TreatmentLine``, ``"cycles"`` -> 1..200)."""
+    found: dict[str, Any] = {}
+    _constraints(model.model_fields[name], found)
+    low = found.get("ge", found.get("gt"))
+    high = found.get("le", found.get("lt"))
+    return Bounds(low, high, found.get("max_length"))
+
+
+def _dose_bounds() -> Bounds:
+    found: dict[str, Any] = {}
+    _constraints(get_args(_base(TreatmentLine.model_fields["doses_mg_m2"].annotation))[1], found)
+    return Bounds(found.get("ge", found.get("gt")), found.get("le"), None)
+
+
+def _base(annotation: Any) -> Any:
+    if get_origin(annotation) in (Union, types.UnionType):
+        return next(a for a in get_args(annotation) if a is not type(None))
+    return annotation
+
+
+def _row_field(
+    model: type[BaseModel],
+    key: str,
+    label: str,
+    kind: FieldKind,
+    *,
+    choices: tuple[str, ...] = (),
+    step: float | None = None,
+    help: str = "",
+) -> FormField:
+    """A field of a row, its bounds read from the case model."""
+    b = model_bounds(model, key)
+    return FormField(
+        key,
+        label,
+        kind,
+        "",
+        choices=choices,
+        min=b.min if kind in ("int", "float") else None,
+        max=b.max if kind in ("int", "float") else None,
+        step=step,
+        max_chars=b.max_chars if kind in ("text", "textarea") else None,
+        help=help,
+    )
+
+
+# --------------------------------------------------------------------------- list editors
+
+
+@dataclass(frozen=True)
+class ListEditor:
+    """A repeatable row group for one list of objects of the case format."""
+
+    key: str
+    title: str
+    item: str
+    section: str
+    none_label: str
+    fields: tuple[FormField, ...]
+    help: str = ""
+
+    @property
+    def none_key(self) -> str:
+        return f"{self.key}.none"
+
+    @property
+    def seq_key(self) -> str:
+        """The last row id given out (ids are never reused, so no widget keeps old state)."""
+        return f"{self.key}.seq"
+
+    def field(self, name: str) -> FormField:
+        return next(f for f in self.fields if f.key == name)
+
+
+#: Drug ids of the vocabulary, in alphabetical order (the multiselect of a treatment line).
+DRUG_CHOICES: tuple[str, ...] = tuple(sorted(drug_vocabulary()))
+
+
+def drug_label(name: str | None) -> str:
+    """How a drug id reads in the form: its generic name."""
+    if name is None:
+        return NOT_RECORDED
+    record = drug_vocabulary().get(name)
+    return record.display if record is not None else name
+
+
+_TL, _RT, _CM = TreatmentLine, RadiotherapyCourse, CodedComorbidity
+TREATMENT_LINES = ListEditor(
+    "history.treatment_lines",
+    "Systemic treatment lines",
+    "regimen",
+    "History",
+    "No systemic treatment so far",
+    (
+        _row_field(_TL, "setting", "Setting", "enum", choices=_enum(LineSetting)),
+        _row_field(
+            _TL,
+            "line",
+            "Line number",
+            "int",
+            step=1,
+            help="Advanced: the line of therapy. Maintenance: the line it follows.",
+        ),
+        _row_field(
+            _TL,
+            "drugs",
+            "Drugs (generic names)",
+            "multi",
+            choices=DRUG_CHOICES,
+            help="From the drug list; a drug that is not in it goes under Other drugs.",
+        ),
+        _row_field(_TL, "other_drugs", "Other drugs (one per line)", "lines"),
+        _row_field(
+            _TL, "regimen", "Regimen as written", "text", help="e.g. doxorubicin 75 mg/m² q3w"
+        ),
+        _row_field(_TL, "start_date", "Start", "date"),
+        _row_field(_TL, "end_date", "End", "date"),
+        _row_field(_TL, "cycles", "Cycles", "int", step=1),
+        _row_field(_TL, "best_response", "Best response", "enum", choices=_enum(Response)),
+        _row_field(_TL, "stop_reason", "Why it stopped", "enum", choices=_enum(StopReason)),
+        _row_field(_TL, "note", "Note", "textarea"),
+    ),
+    help="One row per regimen, oldest first.",
+)
+#: A cumulative dose of one drug of a treatment line (mg/m²), bounds from the model.
+DOSE_FIELD = FormField(
+    "dose",
+    "Total dose (mg/m²)",
+    "float",
+    "",
+    min=_dose_bounds().min,
+    max=_dose_bounds().max,
+    step=10.0,
+)
+RADIOTHERAPY_COURSES = ListEditor(
+    "history.radiotherapy_courses",
+    "Radiotherapy courses",
+    "radiotherapy course",
+    "History",
+    "No radiotherapy so far",
+    (
+        _row_field(_RT, "timing", "Timing", "enum", choices=_enum(RadiotherapyTiming)),
+        _row_field(_RT, "target", "Target", "enum", choices=_enum(RadiotherapyTarget)),
+        _row_field(_RT, "region", "Region", "text", help="e.g. left thigh, right lower lobe"),
+        _row_field(_RT, "technique", "Technique", "enum", choices=_enum(RadiotherapyTechnique)),
+        _row_field(_RT, "dose_gy", "Dose (Gy)", "float", step=1.0),
+        _row_field(_RT, "fractions", "Fractions", "int", step=1),
+        _row_field(_RT, "start_date", "Start", "date"),
+        _row_field(_RT, "end_date", "End", "date"),
+    ),
+)
+CODED_COMORBIDITIES = ListEditor(
+    "patient.coded_comorbidities",
+    "Coded comorbidities",
+    "comorbidity",
+    "Patient",
+    "None of these conditions",
+    (
+        _row_field(_CM, "code", "Condition", "enum", choices=_enum(ComorbidityCode)),
+        _row_field(_CM, "severity", "Severity", "enum", choices=_enum(Severity)),
+        _row_field(_CM, "egfr_ml_min", "eGFR (mL/min)", "int", step=1),
+        _row_field(_CM, "note", "Note", "text"),
+    ),
+    help="The conditions the treatment rules look at; other conditions as free text below.",
+)
+LIST_EDITORS: tuple[ListEditor, ...] = (CODED_COMORBIDITIES, TREATMENT_LINES, RADIOTHERAPY_COURSES)
+EDITOR_BY_KEY: dict[str, ListEditor] = {e.key: e for e in LIST_EDITORS}
+
+
+def row_key(editor: ListEditor, row: str, name: str) -> str:
+    """``history.treatment_lines.2.stop_reason``."""
+    return f"{editor.key}.{row}.{name}"
+
+
+#: Drug classes dosed by body surface area: a total in mg/m² means something for them.
+BSA_DOSED_CLASSES = frozenset(
+    {
+        "anthracycline",
+        "alkylating agent",
+        "antimetabolite",
+        "taxane",
+        "microtubule inhibitor",
+        "trabectedin-class",
+        "other",
+    }
+)
+
+
+def dose_drugs(form: Mapping[str, Any], row: str) -> list[str]:
+    """The drugs of a treatment line that get a total-dose input: those dosed in mg/m²,
+    and any other that already has a dose (so a recorded value is never hidden)."""
+    vocabulary = drug_vocabulary()
+    drugs = form.get(row_key(TREATMENT_LINES, row, "drugs")) or []
+    return [
+        d
+        for d in drugs
+        if (d in vocabulary and vocabulary[d].drug_class in BSA_DOSED_CLASSES)
+        or form.get(dose_key(row, d)) is not None
+    ]
+
+
+def dose_key(row: str, drug: str) -> str:
+    """The key of a drug's total dose in a treatment line: ``...treatment_lines.2.dose.X``."""
+    return row_key(TREATMENT_LINES, row, f"dose.{drug}")
+
+
+def rows(form: Mapping[str, Any], editor: ListEditor) -> list[str]:
+    """The row ids of a list editor, in order."""
+    value = form.get(editor.key)
+    return [str(r) for r in value] if isinstance(value, list) else []
+
+
+def add_row(form: dict[str, Any], editor: ListEditor) -> str:
+    """Append a blank row; return its id (never one used before in this form)."""
+    used = [int(r) for r in rows(form, editor) if r.isdigit()]
+    last = form.get(editor.seq_key)
+    number = max([0, *used, last if isinstance(last, int) else 0]) + 1
+    row = str(number)
+    form[editor.seq_key] = number
+    form[editor.key] = [*rows(form, editor), row]
+    for f in editor.fields:
+        form[row_key(editor, row, f.key)] = _blank(f)
+    return row
+
+
+def remove_row(form: dict[str, Any], editor: ListEditor, row: str) -> None:
+    """Remove a row and its values (the user's explicit choice)."""
+    form[editor.key] = [r for r in rows(form, editor) if r != row]
+    prefix = f"{editor.key}.{row}."
+    for key in [k for k in form if k.startswith(prefix)]:
+        del form[key]
+
+
+def move_row_up(form: dict[str, Any], editor: ListEditor, row: str) -> None:
+    order = rows(form, editor)
+    i = order.index(row)
+    if i > 0:
+        order[i - 1], order[i] = order[i], order[i - 1]
+    form[editor.key] = order
+
+
+def row_applies(editor: ListEditor, name: str, form: Mapping[str, Any], row: str) -> bool:
+    """Whether a row field applies given the rest of its row (the format's cross-field rules)."""
+    if editor is TREATMENT_LINES:
+        setting = form.get(row_key(editor, row, "setting"))
+        if name == "line":
+            return setting in (LineSetting.advanced.value, LineSetting.maintenance.value)
+        if name == "end_date":
+            return form.get(row_key(editor, row, "stop_reason")) != StopReason.ongoing.value
+    if editor is CODED_COMORBIDITIES and name == "egfr_ml_min":
+        return form.get(row_key(editor, row, "code")) == ComorbidityCode.renal_impairment.value
+    return True
+
+
+def _blank(f: FormField) -> Any:
+    if f.kind in ("text", "textarea", "lines"):
+        return ""
+    if f.kind == "multi":
+        return []
+    if f.kind == "check":
+        return False
+    return None
+
+
+def _filled(value: Any) -> bool:
+    return value not in (None, "", [], False) and not (isinstance(value, str) and not value.strip())
+
+
+def _row_value(f: FormField, value: Any) -> Any:
+    """A widget value as the case format wants it, or ``None`` for "not recorded"."""
+    if f.kind in ("text", "textarea"):
+        return value.strip() if isinstance(value, str) and value.strip() else None
+    if f.kind == "lines":
+        return _lines(value) or None
+    if f.kind in ("int", "float"):
+        return _number(value, f.kind)
+    if f.kind == "multi":
+        return list(value) if value else None
+    return value
+
+
+def _row_dict(editor: ListEditor, form: Mapping[str, Any], row: str) -> dict[str, Any]:
+    item: dict[str, Any] = {}
+    for f in editor.fields:
+        if not row_applies(editor, f.key, form, row):
+            continue
+        value = _row_value(f, form.get(row_key(editor, row, f.key)))
+        if value is not None:
+            item[f.key] = value
+    if editor is TREATMENT_LINES:
+        doses = {}
+        for drug in item.get("drugs", []):
+            dose = form.get(dose_key(row, drug))
+            if dose is not None:
+                doses[drug] = dose
+        if doses:
+            item["doses_mg_m2"] = doses
+    return item
+
+
+def kept_rows(form: Mapping[str, Any], editor: ListEditor) -> list[str]:
+    """The rows that go into the case (a row left blank does not)."""
+    return [r for r in rows(form, editor) if _row_dict(editor, form, r)]
+
+
+def _put_list(data: dict[str, Any], form: Mapping[str, Any], editor: ListEditor) -> None:
+    items = [_row_dict(editor, form, r) for r in kept_rows(form, editor)]
+    if items or form.get(editor.none_key):
+        _put(data, editor.key, items)
+
+
+def field_for(key: str) -> FormField | None:
+    """The widget definition of any form key (fields, metastasis rows, list editor rows)."""
+    if key in FIELD_BY_KEY:
+        return FIELD_BY_KEY[key]
+    if key == METASTASES:
+        return METASTASIS_SITES_FIELD
+    if key.startswith(METASTASES + "."):
+        return METASTASIS_COUNT if key.endswith(".count") else METASTASIS_RESECTABLE
+    for editor in LIST_EDITORS:
+        if key == editor.none_key:
+            return FormField(key, editor.none_label, "check", editor.section)
+        if key.startswith(editor.key + "."):
+            name = key[len(editor.key) + 1 :].split(".", 1)[1]
+            if name.startswith("dose."):
+                return DOSE_FIELD
+            return next((f for f in editor.fields if f.key == name), None)
+    return None
+
+
+def all_keys(form: Mapping[str, Any]) -> list[str]:
+    """Every key of the form that a widget edits, for the rows the form has now."""
+    keys = [f.key for f in FIELDS] + [METASTASES]
+    for site in METASTASIS_SITES:
+        keys += [metastasis_key(site, "count"), metastasis_key(site, "resectable")]
+    for editor in LIST_EDITORS:
+        keys.append(editor.none_key)
+        for row in rows(form, editor):
+            keys += [row_key(editor, row, f.key) for f in editor.fields]
+            if editor is TREATMENT_LINES:
+                keys += [dose_key(row, d) for d in DRUG_CHOICES]
+    return keys
 
 
 def fields_in(section: str) -> list[FormField]:
@@ -292,6 +720,10 @@ def applies(key: str, form: Mapping[str, Any]) -> bool:
         return form.get("extent.primary_resectability") == Resectability.resected.value or (
             form.get("pathology.biopsy") in (Biopsy.excisional.value, Biopsy.resection.value)
         )
+    if key == "patient.menopausal_status":
+        return form.get("patient.sex") != Sex.male.value
+    if key == "pathology.hrd":
+        return form.get("pathology.tumor_ngs") is not False
     return True
 
 
@@ -299,7 +731,11 @@ def empty_form() -> FormState:
     """A blank form: every field not recorded."""
     form: FormState = {}
     for f in FIELDS:
-        form[f.key] = "" if f.kind in ("text", "textarea", "lines") else None
+        form[f.key] = _blank(f)
+    for editor in LIST_EDITORS:
+        form[editor.key] = []
+        form[editor.none_key] = False
+        form[editor.seq_key] = 0
     form[METASTASES] = []
     for site in METASTASIS_SITES:
         form[metastasis_key(site, "count")] = None
@@ -336,16 +772,16 @@ def form_to_case_dict(form: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str
     for f in FIELDS:
         if f.key == IHC_OTHER or f.key.startswith("pathology.ihc.") or not applies(f.key, form):
             continue
-        value = form.get(f.key)
-        if f.kind in ("text", "textarea"):
-            value = value.strip() if isinstance(value, str) and value.strip() else None
-        elif f.kind == "lines":
-            value = _lines(value) or None
-        elif f.kind in ("int", "float"):
-            value = _number(value, f.kind)
+        if f.kind == "check":
+            continue  # "none" of a choice list, read with the list below
+        value = _row_value(f, form.get(f.key))
+        if value is None and f.kind == "multi" and form.get(f"{f.key}.none"):
+            value = []
         if value is None:
             continue
         _put(data, f.key, value)
+    for editor in LIST_EDITORS:
+        _put_list(data, form, editor)
     ihc: dict[str, str] = {}
     for marker in COMMON_IHC:
         result = form.get(f"pathology.ihc.{marker}")
@@ -376,6 +812,23 @@ def form_to_case_dict(form: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str
     return data, errors
 
 
+def _at(node: Any, path: str) -> Any:
+    for part in path.split("."):
+        node = node.get(part) if isinstance(node, dict) else None
+    return node
+
+
+def _widget_value(f: FormField, value: Any) -> Any:
+    """A case value as the form keeps it (lists of text as lines, missing text as "")."""
+    if f.kind == "lines":
+        return "\n".join(value or [])
+    if f.kind in ("text", "textarea"):
+        return value or ""
+    if f.kind == "multi":
+        return list(value or [])
+    return value
+
+
 def _put(data: dict[str, Any], path: str, value: Any) -> None:
     *parents, leaf = path.split(".")
     node = data
@@ -389,17 +842,20 @@ def case_to_form(case: Case) -> FormState:
     form = empty_form()
     raw = case.model_dump(mode="json")
     for f in FIELDS:
-        if f.key == IHC_OTHER or f.key.startswith("pathology.ihc."):
+        if f.key == IHC_OTHER or f.key.startswith("pathology.ihc.") or f.kind == "check":
             continue
-        node: Any = raw
-        for part in f.key.split("."):
-            node = node.get(part) if isinstance(node, dict) else None
-        if f.kind == "lines":
-            form[f.key] = "\n".join(node or [])
-        elif f.kind in ("text", "textarea"):
-            form[f.key] = node or ""
-        else:
-            form[f.key] = node
+        form[f.key] = _widget_value(f, _at(raw, f.key))
+    form["patient.declines.none"] = case.patient.given("declines") and not case.patient.declines
+    for editor in LIST_EDITORS:
+        items = _at(raw, editor.key) or []
+        known = _at(case.to_json_dict(), editor.key) is not None
+        form[editor.none_key] = known and not items
+        for item in items:
+            row = add_row(form, editor)
+            for f in editor.fields:
+                form[row_key(editor, row, f.key)] = _widget_value(f, item.get(f.key))
+            for drug, dose in (item.get("doses_mg_m2") or {}).items():
+                form[dose_key(row, drug)] = dose
     other = []
     for marker, result in case.pathology.ihc.items():
         if marker in COMMON_IHC:
@@ -423,6 +879,9 @@ def message_key(message: str, form: Mapping[str, Any]) -> str | None:
     path = message.split(":", 1)[0].strip()
     if path in FIELD_BY_KEY:
         return path
+    for editor in LIST_EDITORS:
+        if path == editor.key or path.startswith(editor.key + "["):
+            return _editor_message_key(editor, path, form)
     match = _INDEXED.match(path)
     if match:
         sites = list(form.get(METASTASES) or [])
@@ -440,6 +899,23 @@ def message_key(message: str, form: Mapping[str, Any]) -> str | None:
     if path.startswith(METASTASES):
         return METASTASES
     return None
+
+
+_ROW_PATH = re.compile(r"^\[(\d+)\]\.?(\w*)(?:\[\d+\]|\.(.+))?")
+
+
+def _editor_message_key(editor: ListEditor, path: str, form: Mapping[str, Any]) -> str:
+    """``history.treatment_lines[1].doses_mg_m2.doxorubicin`` -> that row's dose widget."""
+    match = _ROW_PATH.match(path[len(editor.key) :])
+    kept = kept_rows(form, editor)
+    if not match or int(match.group(1)) >= len(kept):
+        return editor.key
+    row, name, rest = kept[int(match.group(1))], match.group(2), match.group(3)
+    if editor is TREATMENT_LINES and name == "doses_mg_m2" and rest:
+        return dose_key(row, rest)
+    if name and any(f.key == name for f in editor.fields):
+        return row_key(editor, row, name)
+    return editor.key
 
 
 @dataclass(frozen=True)
@@ -510,11 +986,12 @@ def check_form(form: Mapping[str, Any], original: Case | None = None) -> FormChe
 def identifier_warnings(form: Mapping[str, Any]) -> dict[str, list[str]]:
     """Warnings for free text that looks like a direct identifier, by form key."""
     texts = {
-        f.key: form[f.key]
-        for f in FIELDS
-        if f.kind in ("text", "textarea", "lines")
-        and isinstance(form.get(f.key), str)
-        and form[f.key].strip()
+        key: form[key]
+        for key in all_keys(form)
+        if (f := field_for(key)) is not None
+        and f.kind in ("text", "textarea", "lines")
+        and isinstance(form.get(key), str)
+        and form[key].strip()
     }
     out: dict[str, list[str]] = {}
     for hit in find_identifiers(texts):
@@ -618,6 +1095,69 @@ def user_drafts(
         own = key.startswith(draft_prefix(owner))
         (mine if own else others).append(SavedDraft(key, case_id, saved_at, elsewhere=not own))
     return mine + others
+
+
+#: The history fields of the format v1 form, found in drafts saved before format v2.
+V1_HISTORY_KEYS: tuple[str, ...] = (
+    "history.radiotherapy",
+    "history.systemic_lines_advanced",
+    "history.prior_regimens",
+    "history.progressed_on_last_line",
+)
+
+
+def restore_form(saved: Mapping[str, Any]) -> FormState:
+    """A saved form state (a draft) as the current form: keys the form no longer has are
+    dropped, the rows of the list editors kept, and the history of a draft of the format v1
+    form upgraded as a v1 case is (so nothing typed is lost)."""
+    form = empty_form()
+    for key, value in saved.items():
+        if key in form or _is_row_key(key, saved):
+            form[key] = value
+    if any(saved.get(k) not in (None, "") for k in V1_HISTORY_KEYS):
+        _upgrade_v1_history(form, saved)
+    return form
+
+
+def _is_row_key(key: str, saved: Mapping[str, Any]) -> bool:
+    for editor in LIST_EDITORS:
+        if key.startswith(editor.key + "."):
+            row = key[len(editor.key) + 1 :].split(".", 1)[0]
+            return row in rows(saved, editor)
+    return False
+
+
+def _upgrade_v1_history(form: FormState, saved: Mapping[str, Any]) -> None:
+    regimens = _lines(saved.get("history.prior_regimens"))
+    history: dict[str, Any] = {
+        "radiotherapy": saved.get("history.radiotherapy"),
+        "systemic_lines_advanced": _number(saved.get("history.systemic_lines_advanced"), "int"),
+        "prior_regimens": regimens or None,
+        "progressed_on_last_line": saved.get("history.progressed_on_last_line"),
+    }
+    shell = {
+        "schema_version": 1,
+        "case_id": "DRAFT",
+        "patient": {"age": 0, "sex": "unknown"},
+        "tumor": {"site": "other"},
+        "pathology": {},
+        "extent": {},
+        "history": {k: v for k, v in history.items() if v is not None},
+    }
+    try:
+        upgraded = upgrade_v1(case_v1.CaseV1.model_validate(shell)).get("history", {})
+    except ValidationError:
+        # Values the v1 form would have refused: keep every regimen typed, as text.
+        upgraded = {"treatment_lines": [{"setting": "unknown", "regimen": r} for r in regimens]}
+    for editor in (TREATMENT_LINES, RADIOTHERAPY_COURSES):
+        items = upgraded.get(editor.key.split(".")[1])
+        if items is None or rows(form, editor):
+            continue
+        form[editor.none_key] = not items
+        for item in items:
+            row = add_row(form, editor)
+            for f in editor.fields:
+                form[row_key(editor, row, f.key)] = _widget_value(f, item.get(f.key))
 
 
 def iso_date(value: Any) -> str | None:

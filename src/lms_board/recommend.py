@@ -1,13 +1,16 @@
-"""Options ranked for a case, the options that are not suitable (with the reason), and
-trial examples (with why each matches and what is left to check).
+"""Options ranked for a case, the options that are not suitable (with the reason), trial
+examples (with why each matches and what is left to check), and the prompts.
 
-Hard safety rules (``assessment.md``), each a small named function below:
-- never an anthracycline when the ``anthracycline_limit`` flag fires;
-- never a drug the disease progressed on in the last line;
-- no combination chemotherapy, and no trial requiring ECOG 0-1, at ECOG 3-4;
-- best supportive care is always offered at ECOG 3-4 (and then listed first).
-Example: progressed on doxorubicin at 450 mg/m² → every doxorubicin option is "not
-suitable"; trabectedin, gemcitabine + docetaxel, pazopanib and eribulin remain.
+For every record of the knowledge base in scope for the case (``knowledge.applies``):
+1. the patient and safety rules of ``lms_board.exclusions`` (diagnosis first, what the
+   patient declines, a drug that failed in any line, the anthracycline limit, fitness,
+   kidneys, liver, nerves), then the record's own eligibility conditions and conditional
+   exclusions; any that fires puts it under "not suitable" with every reason;
+2. otherwise it is offered, with its caveats (history, dose left, comorbidities, unknowns).
+At ECOG 2, age 75 or over or with frailty, combinations move after single agents with a
+caveat; at ECOG 3-4 supportive care leads. Example: progressed on doxorubicin at
+450 mg/m² → every doxorubicin option is "not suitable"; trabectedin, gemcitabine +
+docetaxel, pazopanib and eribulin remain.
 """
 
 from __future__ import annotations
@@ -20,26 +23,39 @@ from lms_board.assessment import (
     Flag,
     NotSuitable,
     Option,
+    Prompt,
     TrialExample,
 )
 from lms_board.case import Case
+from lms_board.case_facts import CaseFacts, case_facts
+from lms_board.exclusions import (
+    POOR_PERFORMANCE_ECOG,
+    Ruling,
+    anthracycline_caveats,
+    anthracycline_not_suitable,
+    comorbidity_caveats,
+    declined_chemotherapy_caveat,
+    failed_drugs,
+    history_caveats,
+    option_rulings,
+    single_agent_preferred,
+    trial_rulings,
+)
 from lms_board.knowledge import HasEvidence, knowledge
 from lms_board.knowledge.applies import (
-    age_failure,
+    eligibility_failures,
     in_scope,
     line_label,
-    line_of_therapy,
-    molecular_failure,
-    performance_failure,
-    prior_anthracycline_failure,
-    progressed_drugs,
+    matches,
     unknowns,
 )
 from lms_board.knowledge.loader import Knowledge, ordered_unique
 from lms_board.knowledge.schema import OptionRecord, TrialRecord
+from lms_board.prompts import build_prompts
 
 ANTHRACYCLINE_FLAG = "anthracycline_limit"
-POOR_PERFORMANCE_ECOG = 3
+#: Where demoted combinations go: after every single agent, before trial referral (80).
+DEMOTED_RANK = 75.0
 #: Statuses under which a trial may take patients, most open first.
 OPEN_STATUS_ORDER = (
     "RECRUITING",
@@ -56,22 +72,24 @@ CLOSED_STATUSES = frozenset(
 
 @dataclass(frozen=True)
 class Recommendations:
-    """What :func:`recommend` returns; the lead's ``assess()`` copies it into the Assessment."""
+    """What :func:`recommend` returns; ``assess()`` copies it into the Assessment."""
 
     options: list[Option] = field(default_factory=list)
     not_suitable: list[NotSuitable] = field(default_factory=list)
     trials: list[TrialExample] = field(default_factory=list)
+    prompts: list[Prompt] = field(default_factory=list)
 
     def evidence_items(self) -> Iterator[HasEvidence]:
         yield from self.options
         yield from self.not_suitable
         yield from self.trials
+        yield from self.prompts
 
     def evidence_ids(self) -> list[str]:
         return ordered_unique(i for item in self.evidence_items() for i in item.evidence)
 
 
-# --------------------------------------------------------------------------- safety rules
+# --------------------------------------------------------------------------- the rules
 
 
 def is_poor_performance(case: Case) -> bool:
@@ -81,82 +99,51 @@ def is_poor_performance(case: Case) -> bool:
 
 
 def excluded_by_anthracycline_limit(option: OptionRecord, flags: Sequence[Flag]) -> str | None:
-    """An anthracycline-containing option when the anthracycline limit has been reached."""
-    if not option.anthracycline:
-        return None
-    if any(f.code == ANTHRACYCLINE_FLAG for f in flags):
-        return (
-            "Contains an anthracycline, and the anthracycline limit is reached "
-            "(cumulative doxorubicin ≥ 450 mg/m² or LVEF < 50%)."
-        )
+    """An anthracycline-containing option when the ``anthracycline_limit`` flag fires."""
+    if option.anthracycline and any(f.code == ANTHRACYCLINE_FLAG for f in flags):
+        message = next(f.message for f in flags if f.code == ANTHRACYCLINE_FLAG)
+        return f"Contains an anthracycline. {message}"
     return None
 
 
 def excluded_by_progression(option: OptionRecord, case: Case, kb: Knowledge) -> str | None:
-    """An option containing a drug the disease progressed on in the last line."""
-    shared = sorted(progressed_drugs(case, kb) & set(option.drugs))
-    if not shared:
-        return None
-    return f"Disease progressed on {' and '.join(shared)} in the last line."
-
-
-def excluded_by_performance(option: OptionRecord, case: Case) -> str | None:
-    """Combination chemotherapy at ECOG 3-4, or an ECOG above the option's maximum."""
-    ecog = case.patient.ecog
-    if option.combination and ecog is not None and ecog >= POOR_PERFORMANCE_ECOG:
-        return f"ECOG {ecog}: no combination chemotherapy at ECOG 3–4."
-    return performance_failure(option.applies, case)
-
-
-def excluded_by_molecular(option: OptionRecord, case: Case) -> str | None:
-    """A biomarker-selected option without the biomarker recorded."""
-    return molecular_failure(option.applies, case)
-
-
-def excluded_by_prior_treatment(option: OptionRecord, case: Case, kb: Knowledge) -> str | None:
-    """An option for anthracycline-naive patients after an anthracycline (or the reverse)."""
-    return prior_anthracycline_failure(option.applies, case, kb)
+    """An option containing a drug that progressed, was stopped for toxicity or failed,
+    in any line."""
+    ruling = failed_drugs(option.drugs, case_facts(case))
+    return ruling.reason if ruling else None
 
 
 def option_exclusions(
-    option: OptionRecord, case: Case, flags: Sequence[Flag], kb: Knowledge
-) -> list[str]:
+    option: OptionRecord,
+    case: Case,
+    classification: Classification,
+    kb: Knowledge,
+    *,
+    facts: CaseFacts | None = None,
+) -> list[Ruling]:
     """Every reason an in-scope option is not suitable (empty: suitable)."""
-    reasons = [
-        excluded_by_anthracycline_limit(option, flags),
-        excluded_by_progression(option, case, kb),
-        excluded_by_performance(option, case),
-        excluded_by_molecular(option, case),
-        excluded_by_prior_treatment(option, case, kb),
-        age_failure(option.applies, case),
-    ]
-    return [r for r in reasons if r]
+    f = facts or case_facts(case)
+    rulings = option_rulings(option, f)
+    for reason in eligibility_failures(option.applies, case, classification, facts=f, kb=kb):
+        rulings.append(Ruling("record.eligibility", reason))
+    for ex in option.not_suitable_when:
+        if matches(ex.when, case, classification, facts=f, kb=kb):
+            rulings.append(Ruling("record.not_suitable_when", ex.reason, tuple(ex.evidence)))
+    return rulings
 
 
-def trial_exclusions(trial: TrialRecord, case: Case, flags: Sequence[Flag]) -> list[str]:
-    """Safety reasons an in-scope trial cannot be offered (ECOG, anthracycline limit)."""
-    reasons: list[str] = []
-    ecog, limit = case.patient.ecog, trial.applies.ecog_max
-    if ecog is not None and limit is not None and ecog > limit:
-        reasons.append(f"ECOG {ecog}: the trial requires ECOG 0–{limit}.")
-    elif trial.interventional and limit is None and is_poor_performance(case):
-        reasons.append(
-            f"ECOG {ecog}: the trial's performance-status requirement is not verified, and "
-            "trial referral is not offered at ECOG 3–4."
-        )
-    if trial.anthracycline_arm and any(f.code == ANTHRACYCLINE_FLAG for f in flags):
-        reasons.append("An arm gives an anthracycline and the anthracycline limit is reached.")
-    return reasons
-
-
-def trial_ineligible(trial: TrialRecord, case: Case, kb: Knowledge) -> bool:
-    """A trial example left out silently: closed since curation, or age or prior treatment."""
+def trial_ineligible(
+    trial: TrialRecord, case: Case, classification: Classification, f: CaseFacts, kb: Knowledge
+) -> bool:
+    """A trial example left out silently: closed since curation, or its age or
+    prior-treatment criteria not met."""
     closed = not trial.landmark and trial.status in CLOSED_STATUSES
-    return bool(
-        closed
-        or age_failure(trial.applies, case)
-        or prior_anthracycline_failure(trial.applies, case, kb)
-    )
+    failures = [
+        r
+        for r in eligibility_failures(trial.applies, case, classification, facts=f, kb=kb)
+        if not r.startswith("ECOG")
+    ]
+    return closed or bool(failures)
 
 
 def supportive_first(options: list[Option], case: Case) -> list[Option]:
@@ -170,19 +157,43 @@ def supportive_first(options: list[Option], case: Case) -> list[Option]:
 
 
 def _option_caveats(
-    option: OptionRecord, case: Case, classification: Classification, kb: Knowledge
+    option: OptionRecord,
+    case: Case,
+    classification: Classification,
+    kb: Knowledge,
+    f: CaseFacts,
+    demoted_for: str | None,
 ) -> list[str]:
     caveats = list(option.caveats)
-    caveats.extend(unknowns(option.applies, case, kb))
+    for cw in option.caveats_when:
+        if matches(cw.when, case, classification, facts=f, kb=kb):
+            caveats.append(cw.caveat)
+    caveats.extend(history_caveats(option.drugs, f))
+    caveats.extend(anthracycline_caveats(option.anthracycline, f))
+    caveats.extend(comorbidity_caveats(option.drugs, f))
+    declined = declined_chemotherapy_caveat(option, f)
+    if declined:
+        caveats.append(declined)
+    if demoted_for:
+        caveats.append(
+            f"{demoted_for[:1].upper()}{demoted_for[1:]}: a single agent is preferred; "
+            "a combination only after discussing the added toxicity."
+        )
+    caveats.extend(unknowns(option.applies, case, classification, facts=f, kb=kb))
     if option.modality == "surgery" and is_poor_performance(case):
         caveats.append(f"ECOG {case.patient.ecog}: confirm fitness for surgery.")
     if option.modality == "systemic" and classification.subtype == "locally_advanced":
         caveats.append("Locally advanced: reassess resectability after 2–3 cycles.")
-    return caveats
+    return ordered_unique(caveats)
 
 
 def _to_option(
-    option: OptionRecord, case: Case, classification: Classification, kb: Knowledge
+    option: OptionRecord,
+    case: Case,
+    classification: Classification,
+    kb: Knowledge,
+    f: CaseFacts,
+    demoted_for: str | None,
 ) -> Option:
     return Option(
         id=option.id,
@@ -192,20 +203,31 @@ def _to_option(
         setting=option.setting,
         evidence=list(option.evidence),
         strength=option.strength,
-        caveats=_option_caveats(option, case, classification, kb),
+        caveats=_option_caveats(option, case, classification, kb, f, demoted_for),
         key_numbers=option.key_numbers,
     )
 
 
-def _matched_criteria(trial: TrialRecord, case: Case, classification: Classification) -> str:
-    c = trial.applies
+def _not_suitable(name: str, rulings: Sequence[Ruling], evidence: Sequence[str]) -> NotSuitable:
+    reasons = ordered_unique(r.reason for r in rulings)
+    return NotSuitable(
+        name=name,
+        reason=" ".join(reasons),
+        evidence=ordered_unique([*(e for r in rulings for e in r.evidence), *evidence]),
+    )
+
+
+def _matched_criteria(trial: TrialRecord, f: CaseFacts, classification: Classification) -> str:
+    c, case = trial.applies, f.case
     parts: list[str] = []
     if c.categories or c.subtypes:
         parts.append(classification.label)
     if c.sites:
         parts.append(f"site {case.tumor.site.value.replace('_', ' ')}")
+    if c.figo_stages and f.figo_stage:
+        parts.append(f"FIGO stage {f.figo_stage}")
     if c.line_min is not None or c.line_max is not None:
-        parts.append(line_label(line_of_therapy(case)))
+        parts.append(line_label(f.line))
     if c.ecog_max is not None and case.patient.ecog is not None:
         parts.append(f"ECOG {case.patient.ecog} (needs 0–{c.ecog_max})")
     if c.size_min_cm is not None and case.tumor.size_cm is not None:
@@ -220,9 +242,9 @@ def _matched_criteria(trial: TrialRecord, case: Case, classification: Classifica
 
 
 def _to_trial(
-    trial: TrialRecord, case: Case, classification: Classification, kb: Knowledge
+    trial: TrialRecord, f: CaseFacts, classification: Classification, kb: Knowledge
 ) -> TrialExample:
-    matched = _matched_criteria(trial, case, classification)
+    matched = _matched_criteria(trial, f, classification)
     if trial.landmark:
         why = f"Landmark trial (completed or closed; context, not a referral). {trial.why}"
     else:
@@ -233,7 +255,7 @@ def _to_trial(
     ]
     if not trial.landmark:
         to_check.extend(trial.to_check)
-        to_check.extend(unknowns(trial.applies, case, kb))
+        to_check.extend(unknowns(trial.applies, f.case, classification, facts=f, kb=kb))
     return TrialExample(
         nct=trial.nct,
         title=f"{trial.name}: {trial.title}",
@@ -256,6 +278,10 @@ def _trial_order(t: TrialRecord) -> tuple[int, int]:
     return (1 if t.landmark else 0, status_rank)
 
 
+def _rank(rec: OptionRecord, demoted: bool) -> float:
+    return DEMOTED_RANK + rec.rank / 1000 if demoted else float(rec.rank)
+
+
 def recommend(
     case: Case,
     classification: Classification,
@@ -263,41 +289,63 @@ def recommend(
     *,
     kb: Knowledge | None = None,
 ) -> Recommendations:
-    """Options ranked for the case, not-suitable options with reasons, and trial examples."""
+    """Options ranked for the case, not-suitable options with reasons, trial examples and
+    prompts."""
     kb = kb or knowledge()
-    offered: list[tuple[int, Option]] = []
+    f = case_facts(case)
+    prefer_single = single_agent_preferred(f)
+    offered: list[tuple[float, Option]] = []
     not_suitable: list[NotSuitable] = []
     for rec in kb.options:
-        if not in_scope(rec.applies, case, classification):
+        if not in_scope(rec.applies, case, classification, facts=f):
             continue
         if rec.not_recommended:
             not_suitable.append(
                 NotSuitable(name=rec.name, reason=rec.not_recommended, evidence=list(rec.evidence))
             )
             continue
-        reasons = option_exclusions(rec, case, flags, kb)
-        if reasons:
-            not_suitable.append(
-                NotSuitable(name=rec.name, reason=" ".join(reasons), evidence=list(rec.evidence))
-            )
+        if rec.applies.quiet and eligibility_failures(
+            rec.applies, case, classification, facts=f, kb=kb
+        ):
             continue
-        offered.append((rec.rank, _to_option(rec, case, classification, kb)))
+        rulings = option_exclusions(rec, case, classification, kb, facts=f)
+        limit = excluded_by_anthracycline_limit(rec, flags)
+        if limit and not any(r.rule == "anthracycline.limit" for r in rulings):
+            rulings.append(Ruling("anthracycline.limit", limit))
+        if rulings:
+            not_suitable.append(_not_suitable(rec.name, rulings, rec.evidence))
+            continue
+        demoted = bool(prefer_single and rec.combination)
+        option = _to_option(rec, case, classification, kb, f, prefer_single if demoted else None)
+        offered.append((_rank(rec, demoted), option))
     options = supportive_first([o for _, o in sorted(offered, key=lambda p: p[0])], case)
 
     trials: list[TrialExample] = []
     for t in sorted(kb.trials, key=_trial_order):
-        if not in_scope(t.applies, case, classification) or trial_ineligible(t, case, kb):
+        if not in_scope(t.applies, case, classification, facts=f):
             continue
-        reasons = trial_exclusions(t, case, flags)
-        if reasons:
+        if trial_ineligible(t, case, classification, f, kb):
+            continue
+        rulings = trial_rulings(t, f)
+        if rulings:
             if not t.landmark:
-                not_suitable.append(
-                    NotSuitable(
-                        name=f"Trial {t.name} ({t.nct})",
-                        reason=" ".join(reasons),
-                        evidence=list(t.evidence),
-                    )
-                )
+                not_suitable.append(_not_suitable(f"Trial {t.name} ({t.nct})", rulings, t.evidence))
             continue
-        trials.append(_to_trial(t, case, classification, kb))
-    return Recommendations(options=options, not_suitable=not_suitable, trials=trials)
+        trials.append(_to_trial(t, f, classification, kb))
+    prompts = build_prompts(f, classification, options, kb)
+    return Recommendations(
+        options=options, not_suitable=not_suitable, trials=trials, prompts=prompts
+    )
+
+
+__all__ = [
+    "ANTHRACYCLINE_FLAG",
+    "Recommendations",
+    "anthracycline_not_suitable",
+    "excluded_by_anthracycline_limit",
+    "excluded_by_progression",
+    "is_poor_performance",
+    "option_exclusions",
+    "recommend",
+    "supportive_first",
+]

@@ -17,27 +17,42 @@ import streamlit as st
 from lms_board.case import Case
 from lms_board.export.text import grade_text
 from lms_board.intake import (
-    FIELD_BY_KEY,
+    DOSE_FIELD,
+    EDITOR_BY_KEY,
     FIELDS,
     METASTASES,
     METASTASIS_COUNT,
     METASTASIS_RESECTABLE,
     METASTASIS_SITES,
     NOT_RECORDED,
+    TREATMENT_LINES,
     FormCheck,
     FormField,
+    ListEditor,
+    add_row,
+    all_keys,
     applies,
     as_date,
     case_to_form,
     changed_fields,
     check_form,
     choice_label,
+    dose_drugs,
+    dose_key,
     draft_key,
     draft_owner,
+    drug_label,
     empty_form,
+    field_for,
     iso_date,
     live_grade,
     metastasis_key,
+    move_row_up,
+    remove_row,
+    restore_form,
+    row_applies,
+    row_key,
+    rows,
     user_drafts,
 )
 from lms_board.store import (
@@ -66,21 +81,30 @@ W = "intake_w:"
 _UNSET = "\x00unset"
 _BOOL_LABELS = {None: NOT_RECORDED, True: "yes", False: "no"}
 _DATE_MIN, _DATE_MAX = date(1900, 1, 1), date(2100, 12, 31)
-
-
-def _all_keys() -> list[str]:
-    keys = [f.key for f in FIELDS] + [METASTASES]
-    for site in METASTASIS_SITES:
-        keys += [metastasis_key(site, "count"), metastasis_key(site, "resectable")]
-    return keys
+_DRUGS = frozenset(TREATMENT_LINES.field("drugs").choices)
+#: How the widgets of a row sit: rows of (field, relative width); the drugs first.
+ROW_LAYOUT: dict[str, tuple[tuple[tuple[str, int], ...], ...]] = {
+    "history.treatment_lines": (
+        (("setting", 1), ("line", 1), ("drugs", 2)),
+        (("start_date", 1), ("end_date", 1), ("cycles", 1), ("best_response", 1)),
+        (("stop_reason", 1), ("regimen", 3)),
+        (("other_drugs", 2), ("note", 2)),
+    ),
+    "history.radiotherapy_courses": (
+        (("timing", 1), ("target", 1), ("technique", 1), ("region", 1)),
+        (("dose_gy", 1), ("fractions", 1), ("start_date", 1), ("end_date", 1)),
+    ),
+    "patient.coded_comorbidities": (
+        (("code", 1), ("severity", 1), ("egfr_ml_min", 1), ("note", 1)),
+    ),
+}
 
 
 def _field(key: str) -> FormField:
-    if key in FIELD_BY_KEY:
-        return FIELD_BY_KEY[key]
-    if key.endswith(".count"):
-        return METASTASIS_COUNT
-    return METASTASIS_RESECTABLE
+    field = field_for(key)
+    if field is None:
+        raise KeyError(key)
+    return field
 
 
 def _to_widget(key: str, value: Any) -> Any:
@@ -93,6 +117,10 @@ def _to_widget(key: str, value: Any) -> Any:
         return float(value)
     if kind in ("text", "textarea", "lines"):
         return value or ""
+    if kind == "multi":
+        return list(value or [])
+    if kind == "check":
+        return bool(value)
     return value
 
 
@@ -122,7 +150,7 @@ def load_form(case_id: str | None, draft_from: str | None = None) -> None:
     ss[FLASH] = None
     incarnation = stored.incarnation if stored else None
     if draft and isinstance(draft.get("form"), dict):
-        form.update({k: v for k, v in draft["form"].items() if k in form})
+        form = restore_form(draft["form"])
         base = draft.get("base_version", stored.version if stored else None)
         incarnation = draft.get("incarnation", incarnation)
         ss[FLASH] = ("info", f"Restored your unsaved draft ({draft.get('saved_at', '')}).")
@@ -145,7 +173,7 @@ def sync() -> dict[str, Any]:
     if (FORM not in ss or ss.get(LOADED, _UNSET) != current) and not _kept_after_delete(current):
         load_form(current)
     form: dict[str, Any] = ss[FORM]
-    for key in _all_keys():
+    for key in all_keys(form):
         if W + key in ss:
             value = ss[W + key]
             form[key] = iso_date(value) if _field(key).kind == "date" else value
@@ -204,6 +232,11 @@ def _widget(key: str, field: FormField, check: FormCheck, label: str | None = No
         )
     elif field.kind == "bool":
         st.radio(text, [None, True, False], format_func=_BOOL_LABELS.get, horizontal=True, **common)
+    elif field.kind == "multi":
+        label = drug_label if field.choices and field.choices[0] in _DRUGS else choice_label
+        st.multiselect(text, list(field.choices), format_func=label, placeholder="none", **common)
+    elif field.kind == "check":
+        st.checkbox(text, **common)
     elif field.kind == "date":
         st.date_input(
             text,
@@ -234,7 +267,7 @@ def render_section(section: str, check: FormCheck, warnings: dict[str, list[str]
     """One bordered section: short fields three to a row, free text two to a row; only the
     fields that apply to the case as typed so far are shown."""
     form = st.session_state[FORM]
-    with st.container(border=True):
+    with st.container(border=True, key=f"intake_section_{section.replace(' ', '_')}"):
         st.subheader(section)
         visible = [f for f in FIELDS if f.section == section and applies(f.key, form)]
         wide = [f for f in visible if f.kind in ("textarea", "lines")]
@@ -243,6 +276,9 @@ def render_section(section: str, check: FormCheck, warnings: dict[str, list[str]
             show_grade(form)
         if section == "Extent":
             metastases_editor(check)
+        for editor in EDITOR_BY_KEY.values():
+            if editor.section == section:
+                list_editor(editor, check, warnings)
         _grid(wide, 2, check, warnings)
 
 
@@ -280,6 +316,94 @@ def metastases_editor(check: FormCheck) -> None:
         with resectable:
             key = metastasis_key(site, "resectable")
             _widget(key, METASTASIS_RESECTABLE, check, label=f"Resectable ({choice_label(site)})")
+
+
+def _row_widgets(
+    editor: ListEditor,
+    row: str,
+    check: FormCheck,
+    warnings: dict[str, list[str]],
+) -> None:
+    form = st.session_state[FORM]
+    for layout in ROW_LAYOUT[editor.key]:
+        cols = st.columns([width for _, width in layout])
+        for col, (name, _) in zip(cols, layout, strict=True):
+            if not row_applies(editor, name, form, row):
+                continue
+            with col:
+                key = row_key(editor, row, name)
+                _widget(key, editor.field(name), check)
+                for message in warnings.get(key, []):
+                    st.warning(escape_md(message), icon=":material/badge:")
+    if editor is TREATMENT_LINES:
+        drugs = dose_drugs(form, row)
+        if drugs:
+            cols = st.columns(3)
+            for i, drug in enumerate(drugs):
+                with cols[i % 3]:
+                    label = f"{drug_label(drug)}: total dose (mg/m²)"
+                    _widget(dose_key(row, drug), DOSE_FIELD, check, label=label)
+
+
+def list_editor(editor: ListEditor, check: FormCheck, warnings: dict[str, list[str]]) -> None:
+    """A repeatable group of rows (treatment lines, radiotherapy courses, comorbidities):
+    one bordered block of widgets per row, with move-up, remove and add buttons."""
+    form = st.session_state[FORM]
+    st.markdown(f"**{escape_md(editor.title)}**")
+    if editor.help:
+        st.caption(escape_md(editor.help))
+    order = rows(form, editor)
+    for i, row in enumerate(order):
+        with st.container(border=True, key=f"intake_row_{editor.key}_{row}".replace(".", "_")):
+            title, buttons = st.columns([3, 2], vertical_alignment="center")
+            title.markdown(f"**{escape_md(editor.item.capitalize())} {i + 1}**")
+            with buttons, st.container(horizontal=True, horizontal_alignment="right"):
+                st.button(
+                    "Move up",
+                    key=f"intake_up:{editor.key}:{row}",
+                    on_click=_move_up,
+                    args=(editor.key, row),
+                    disabled=i == 0,
+                    icon=":material/arrow_upward:",
+                )
+                st.button(
+                    "Remove",
+                    key=f"intake_remove:{editor.key}:{row}",
+                    on_click=_remove,
+                    args=(editor.key, row),
+                    icon=":material/delete:",
+                )
+            _row_widgets(editor, row, check, warnings)
+    if not order:
+        _widget(editor.none_key, _field(editor.none_key), check)
+    for message in check.errors_for(editor.key):
+        st.error(escape_md(message), icon=":material/error:")
+    st.button(
+        f"Add {editor.item}",
+        key=f"intake_add:{editor.key}",
+        on_click=_add,
+        args=(editor.key,),
+        icon=":material/add:",
+    )
+
+
+def _add(list_key: str) -> None:
+    form = sync()
+    add_row(form, EDITOR_BY_KEY[list_key])
+    form[EDITOR_BY_KEY[list_key].none_key] = False
+    st.session_state.pop(W + EDITOR_BY_KEY[list_key].none_key, None)
+
+
+def _remove(list_key: str, row: str) -> None:
+    form = sync()
+    remove_row(form, EDITOR_BY_KEY[list_key], row)
+    prefix = f"{W}{list_key}.{row}."
+    for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(prefix)]:
+        del st.session_state[key]
+
+
+def _move_up(list_key: str, row: str) -> None:
+    move_row_up(sync(), EDITOR_BY_KEY[list_key], row)
 
 
 def autosave(form: dict[str, Any]) -> None:

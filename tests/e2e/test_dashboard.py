@@ -14,16 +14,17 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from conftest import SHARED_CASES_DIR
 from live_server import refused_connections
 from playwright.sync_api import Locator, Page, expect
 
 from lms_board.assess import assess
 from lms_board.case import load_case
-from lms_board.demo import demo_case
+from lms_board.demo import demo_case, demo_cases
 from lms_board.store import database_url, open_store
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-SHARED_CASES = REPO_ROOT.parent / "shared" / "cases"
+SHARED_CASES = SHARED_CASES_DIR
 EXPORT_PAGE = REPO_ROOT / "pages" / "export.py"
 
 
@@ -76,7 +77,7 @@ def test_every_page_with_a_demo_case(
     case = demo_case("DEMO-04")
     label = assess(case).classification.label
     open_app(page, app_url)
-    expect(page.get_by_text("9 case(s) in the store")).to_be_visible()
+    expect(page.get_by_text(f"{len(demo_cases())} case(s) in the store")).to_be_visible()
     expect(page.locator('[data-testid="stDataFrame"] canvas').first).to_be_visible()
     screenshot(page, shots, "1-board")
 
@@ -157,6 +158,10 @@ class Form:
         group.get_by_text("yes" if answer else "no", exact=True).click()
         self.did()
 
+    def tick(self, label: str) -> None:
+        self.page.get_by_text(label, exact=True).click()
+        self.did()
+
     def day(self, label: str, value: date) -> None:
         group = self.page.get_by_label(label, exact=True)
         group.locator('[role="spinbutton"]').first.click()
@@ -216,8 +221,8 @@ def test_a_complete_case_through_the_intake_form(
         lambda: f.choose("Regional nodes", "N0"),
         lambda: f.yes_no("Neurovascular involvement", False),
         lambda: f.yes_no("Limb salvage feasible", True),
-        lambda: f.choose("Radiotherapy", "none"),
-        lambda: f.type("Systemic lines for advanced disease", 0),
+        lambda: f.tick("No systemic treatment so far"),
+        lambda: f.tick("No radiotherapy so far"),
         lambda: f.area("Question for the board", case.question or ""),
     ]
     for step in steps:
@@ -238,3 +243,61 @@ def test_a_complete_case_through_the_intake_form(
     expect(page.get_by_text(label, exact=True).first).to_be_visible()
     expect(page.get_by_text("Provisional")).to_have_count(0)
     screenshot(page, shots, "9-assessment-typed-case")
+
+
+def test_treatment_history_rows_in_the_browser(
+    page: Page, app_url: str, app_data: Path, shots: Path
+) -> None:
+    """DEMO-10's five lines are shown row by row; a sixth line is added with the drug list."""
+    open_app(page, app_url)
+    pick(page, page.get_by_label("Current case", exact=True), "DEMO-10")
+    settle(page)
+    goto(page, "Case intake")
+    expect(page.get_by_text("Editing DEMO-10").first).to_be_visible(timeout=30_000)
+    rows = page.locator('[class*="st-key-intake_row_history_treatment_lines_"]')
+    expect(rows).to_have_count(5)
+    expect(page.get_by_text("Regimen 5", exact=True)).to_be_visible()
+    section = page.locator(".st-key-intake_section_History")
+    page.set_viewport_size({"width": 1280, "height": 4200})
+    settle(page)
+    section.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    settle(page)
+    section.screenshot(path=str(shots / "14-intake-history.png"))
+    page.set_viewport_size({"width": 1280, "height": 720})
+    settle(page)
+    rows.first.scroll_into_view_if_needed()
+    rows.first.screenshot(path=str(shots / "14-intake-history-line1.png"))
+
+    page.get_by_role("button", name="Add regimen").click()
+    settle(page)
+    expect(rows).to_have_count(6, timeout=30_000)
+    new = rows.last
+    pick(page, new.get_by_label("Setting", exact=True), "advanced")
+    settle(page)
+    drugs = new.get_by_label("Drugs (generic names)", exact=True)
+    drugs.click()
+    page.keyboard.type("letroz")  # the drug list filters as one types
+    page.get_by_role("option").filter(has_text=re.compile("^letrozole$")).click()
+    page.keyboard.press("Escape")
+    settle(page)
+    pick(page, new.get_by_label("Why it stopped", exact=True), "ongoing")
+    settle(page)
+    new.screenshot(path=str(shots / "15-intake-new-line.png"))
+    page.get_by_role("button", name="Save case").last.click()
+    settle(page)
+    expect(page.get_by_text("Saved DEMO-10").first).to_be_visible(timeout=30_000)
+    stored = open_store(database_url({"LMS_BOARD_DATA": str(app_data)})).get("DEMO-10")
+    assert stored is not None
+    last = stored.case.history.numbered_lines()[-1]
+    assert (last.label, last.line.drugs, last.line.stop_reason) == (
+        "line 5",
+        ["letrozole"],
+        "ongoing",
+    )
+    assert len(stored.case.history.treatment_lines) == 6
+    goto(page, "Present")
+    expect(page.get_by_role("heading", name="DEMO-10", exact=True)).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("Treatment so far")).to_be_visible()
+    expect(page.get_by_text("line 5: letrozole", exact=False).first).to_be_visible()
+    screenshot(page, shots, "16-present-history")

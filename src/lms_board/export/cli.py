@@ -169,7 +169,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "export",
         help="export a case: one-page PDF, full report, HTML, Markdown, JSON or a slide",
     )
-    p.add_argument("case", help="case file (JSON, case format v1)")
+    p.add_argument("case", help="case file (JSON, case format v2 or v1)")
     p.add_argument("--format", "-f", choices=FORMATS, default="pdf", help="default: pdf")
     p.add_argument("-o", "--output", help="output file (default: CASE_ID plus the format's suffix)")
     p.add_argument("--paper", choices=PAPERS, default="a4", help="PDF paper size (default: a4)")

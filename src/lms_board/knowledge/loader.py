@@ -1,10 +1,12 @@
 """Read and validate the knowledge YAML files; a bad record stops the load with its id.
 
 Files in a knowledge directory: ``evidence.yaml``, ``drugs.yaml``, ``options.yaml``,
-``trials.yaml`` (lists of records) and ``imaging.yaml`` (``items``, ``surveillance``,
-``surveillance_imaging``). Cross-checks: every evidence id cited resolves, every drug of an
-option or of a trial arm is in the drug list, an option's ``anthracycline`` matches its drugs,
-and a trial's ``anthracycline_arm`` is derived from its arms.
+``trials.yaml``, ``prompts.yaml`` (lists of records) and ``imaging.yaml`` (``items``,
+``surveillance``, ``surveillance_imaging``). Cross-checks: every evidence id cited resolves
+(options, their conditional exclusions, trials, prompts, drugs), every drug of an option is
+in the drug list (trial arms too, whose drugs set
+``anthracycline_arm``), an option's ``anthracycline`` matches its drugs, a prompt names only
+options that exist and only the placeholders it may use.
 An optional trial-status overlay (written by ``lms-board trials refresh``) updates the
 curated trials' status and as-of date without touching the packaged files.
 """
@@ -21,14 +23,15 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from lms_board.drugs import DrugRecord
 from lms_board.knowledge.schema import (
     Conditions,
-    DrugRecord,
     EvidenceRecord,
     GradeClass,
     ImagingRecord,
     Nct,
     OptionRecord,
+    PromptRecord,
     SurveillanceImaging,
     SurveillanceSchedule,
     TrialRecord,
@@ -36,7 +39,16 @@ from lms_board.knowledge.schema import (
 )
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-FILES = ("evidence.yaml", "drugs.yaml", "options.yaml", "trials.yaml", "imaging.yaml")
+FILES = (
+    "evidence.yaml",
+    "drugs.yaml",
+    "options.yaml",
+    "trials.yaml",
+    "prompts.yaml",
+    "imaging.yaml",
+)
+#: Placeholders a prompt message may use.
+PROMPT_PLACEHOLDERS = {"age": 40}
 IMAGING_SECTIONS = ("items", "surveillance", "surveillance_imaging")
 
 M = TypeVar("M", bound=BaseModel)
@@ -57,6 +69,7 @@ class Knowledge:
     imaging: tuple[ImagingRecord, ...]
     schedules: Mapping[GradeClass, SurveillanceSchedule]
     surveillance_imaging: tuple[SurveillanceImaging, ...]
+    prompts: tuple[PromptRecord, ...] = field(default=())
     overlay_applied: tuple[str, ...] = field(default=())
 
     @property
@@ -70,6 +83,7 @@ class Knowledge:
             *(r.reviewed for r in self.imaging),
             *(r.reviewed for r in self.schedules.values()),
             *(r.reviewed for r in self.surveillance_imaging),
+            *(r.reviewed for r in self.prompts),
         ]
         return max(dates)
 
@@ -131,10 +145,14 @@ def _records(file: str, raw: Any, model: type[M], id_key: str, *, where: str = "
 
 
 def _check_conditions(file: str, rid: str, c: Conditions) -> None:
-    if c.line_min is not None and c.line_max is not None and c.line_min > c.line_max:
-        raise KnowledgeError(f"{file}: record '{rid}': applies.line_min > applies.line_max")
-    if c.age_min is not None and c.age_max is not None and c.age_min > c.age_max:
-        raise KnowledgeError(f"{file}: record '{rid}': applies.age_min > applies.age_max")
+    pairs = (
+        ("line_min", c.line_min, "line_max", c.line_max),
+        ("age_min", c.age_min, "age_max", c.age_max),
+        ("grade_min", c.grade_min, "grade_max", c.grade_max),
+    )
+    for lo_name, lo, hi_name, hi in pairs:
+        if lo is not None and hi is not None and lo > hi:
+            raise KnowledgeError(f"{file}: record '{rid}': applies.{lo_name} > applies.{hi_name}")
 
 
 def _check_evidence(file: str, rid: str, ids: Iterable[str], known: Mapping[str, object]) -> None:
@@ -161,6 +179,23 @@ def _check_option(o: OptionRecord, drugs: Mapping[str, DrugRecord]) -> None:
         )
     if o.combination and len(o.drugs) < 2:
         raise KnowledgeError(f"options.yaml: record '{o.id}': a combination needs ≥ 2 drugs")
+
+
+def _check_prompt(p: PromptRecord, option_ids: set[str]) -> None:
+    try:
+        p.message.format(**PROMPT_PLACEHOLDERS)
+    except (KeyError, IndexError, ValueError) as exc:
+        raise KnowledgeError(
+            f"prompts.yaml: record '{p.code}': message uses an unknown placeholder ({exc}); "
+            f"allowed: {', '.join(PROMPT_PLACEHOLDERS)}"
+        ) from None
+    for c in p.when:
+        unknown = [i for i in c.offered_option_ids if i not in option_ids]
+        if unknown:
+            raise KnowledgeError(
+                f"prompts.yaml: record '{p.code}': unknown option id(s) {', '.join(unknown)}"
+            )
+        _check_conditions("prompts.yaml", p.code, c)
 
 
 def _with_arm_flags(t: TrialRecord, drugs: Mapping[str, DrugRecord]) -> TrialRecord:
@@ -190,10 +225,17 @@ def load_knowledge(directory: Path | None = None, overlay: Path | None = None) -
     drugs = _records("drugs.yaml", _read_yaml(base / "drugs.yaml"), DrugRecord, "name")
     drug_map = {d.name: d for d in drugs}
     options = _records("options.yaml", _read_yaml(base / "options.yaml"), OptionRecord, "id")
+    for d in drugs:
+        _check_evidence("drugs.yaml", d.name, d.evidence, ev)
     for o in options:
         _check_evidence("options.yaml", o.id, o.evidence, ev)
         _check_conditions("options.yaml", o.id, o.applies)
         _check_option(o, drug_map)
+        for rule in o.not_suitable_when:
+            _check_evidence("options.yaml", o.id, rule.evidence, ev)
+            _check_conditions("options.yaml", o.id, rule.when)
+        for cw in o.caveats_when:
+            _check_conditions("options.yaml", o.id, cw.when)
     trials = tuple(
         _with_arm_flags(t, drug_map)
         for t in _records("trials.yaml", _read_yaml(base / "trials.yaml"), TrialRecord, "nct")
@@ -201,6 +243,11 @@ def load_knowledge(directory: Path | None = None, overlay: Path | None = None) -
     for t in trials:
         _check_evidence("trials.yaml", t.nct, t.evidence, ev)
         _check_conditions("trials.yaml", t.nct, t.applies)
+    prompts = _records("prompts.yaml", _read_yaml(base / "prompts.yaml"), PromptRecord, "code")
+    option_ids = {o.id for o in options}
+    for p in prompts:
+        _check_evidence("prompts.yaml", p.code, p.evidence, ev)
+        _check_prompt(p, option_ids)
 
     raw_imaging = _read_yaml(base / "imaging.yaml")
     if not isinstance(raw_imaging, dict):
@@ -255,6 +302,7 @@ def load_knowledge(directory: Path | None = None, overlay: Path | None = None) -
         imaging=items,
         schedules=by_class,
         surveillance_imaging=surv_imaging,
+        prompts=prompts,
     )
     if overlay is not None and overlay.exists():
         kb = apply_trial_overlay(kb, read_trial_overlay(overlay))
@@ -301,6 +349,7 @@ def apply_trial_overlay(kb: Knowledge, overlay: TrialOverlay) -> Knowledge:
         imaging=kb.imaging,
         schedules=kb.schedules,
         surveillance_imaging=kb.surveillance_imaging,
+        prompts=kb.prompts,
         overlay_applied=tuple(applied),
     )
 

@@ -1,5 +1,5 @@
-"""One strict pydantic schema per kind of knowledge record (evidence, drug, option, trial,
-imaging item, surveillance schedule). Unknown keys, unknown enum values and a missing
+"""One strict pydantic schema per kind of knowledge record (evidence, option, trial,
+imaging item, surveillance schedule; drugs: ``lms_board.drugs``). Unknown keys, unknown enum values and a missing
 ``reviewed`` date are errors; the loader names the record id in the message.
 """
 
@@ -20,7 +20,20 @@ from lms_board.assessment import (
     Strength,
     Subtype,
 )
-from lms_board.case import Margin, Presentation, Resectability, Site, UterineExtension
+from lms_board.case import (
+    ComorbidityCode,
+    Declined,
+    Depth,
+    Margin,
+    MenopausalStatus,
+    MetastasisSite,
+    Presentation,
+    Resectability,
+    Sex,
+    Site,
+    UterineExtension,
+)
+from lms_board.drugs import DrugClass, DrugName
 
 RecordId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,60}$")]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=1200)]
@@ -28,7 +41,6 @@ Pmid = Annotated[str, StringConstraints(pattern=r"^[1-9][0-9]{5,8}$")]
 Doi = Annotated[str, StringConstraints(pattern=r"^10\.[0-9]{4,9}/\S+$")]
 Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]
 Nct = Annotated[str, StringConstraints(pattern=r"^NCT[0-9]{8}$")]
-DrugName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z-]{2,40}$")]
 
 #: A trial's registry page: its ClinicalTrials.gov record.
 CTGOV_STUDY_URL = "https://clinicaltrials.gov/study/{nct}"
@@ -115,6 +127,16 @@ TrialStatus = Literal[
     "UNKNOWN",
 ]
 GradeClass = Literal["high", "low"]
+#: FIGO stage without its sub-letter (IB → I).
+FigoStage = Literal["I", "II", "III", "IV"]
+#: Where the diagnosis stands: "none" (no tissue, or an FNA with the grade unknown),
+#: "unconfirmed" (tissue taken, diagnosis not confirmed), "confirmed".
+DiagnosisStatus = Literal["none", "unconfirmed", "confirmed"]
+#: ER/PR: "positive" (either positive), "negative" (both negative, or one negative and the
+#: other not done), "equivocal", "not_done" (neither recorded).
+ReceptorStatus = Literal["positive", "negative", "equivocal", "not_done"]
+#: Values a record may require to be known (unknown then fails rather than being "to check").
+KnownField = Literal["grade", "depth", "size"]
 ImagingSection = Literal["staging", "biopsy", "response", "pitfall"]
 
 
@@ -158,15 +180,6 @@ class EvidenceRecord(_Record):
         return self
 
 
-class DrugRecord(_Record):
-    """A drug by its generic name, with the other names a regimen text may use."""
-
-    name: DrugName
-    aliases: list[Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9 -]{1,40}$")]] = []
-    anthracycline: bool
-    reviewed: date
-
-
 class Conditions(_Record):
     """When a record applies. An empty list or ``None`` means "any".
 
@@ -194,6 +207,54 @@ class Conditions(_Record):
     prior_anthracycline: Literal["required", "excluded"] | None = None
     age_min: int | None = Field(default=None, ge=0, le=120)
     age_max: int | None = Field(default=None, ge=0, le=120)
+    # ---- scope (v2)
+    figo_stages: list[FigoStage] = []
+    diagnosis: list[DiagnosisStatus] = []
+    hormone_receptors: list[ReceptorStatus] = []
+    limited_metastatic_short_interval: bool | None = None
+    irradiated_field_recurrence: bool | None = None
+    prior_radiotherapy_primary: bool | None = None
+    metastasis_sites_any: list[MetastasisSite] = []
+    limb_threatening: bool | None = None
+    curative_surgery_declined: bool | None = None
+    anthracycline_suitable: bool | None = None
+    sexes: list[Sex] = []
+    menopausal_status: list[MenopausalStatus] = []
+    morcellated: bool | None = None
+    tumor_ngs_done: bool | None = None
+    anthracycline_dose_unknown: bool | None = None
+    wishes_fertility_preservation: bool | None = None
+    comorbidities_any: list[ComorbidityCode] = []
+    lvef_below: int | None = Field(default=None, ge=10, le=90)
+    # ---- eligibility (v2): a case in scope that fails one of these gets the reason
+    grade_min: int | None = Field(default=None, ge=1, le=3)
+    grade_max: int | None = Field(default=None, ge=1, le=3)
+    depths: list[Depth] = []
+    size_over_cm: float | None = Field(default=None, gt=0)
+    size_max_cm: float | None = Field(default=None, gt=0)
+    lesions_max: int | None = Field(default=None, ge=1, le=100)
+    hrd_alteration: bool | None = None
+    require_known: list[KnownField] = []
+    #: Unknown scope values count as "not met" (out of scope) instead of "to check".
+    strict: bool = False
+    #: A failed eligibility condition leaves the record out quietly instead of listing it as
+    #: "not suitable" (for options that only make sense for a few cases).
+    quiet: bool = False
+
+
+class Exclusion(_Record):
+    """When the case meets ``when`` (every value known), the option is not suitable."""
+
+    when: Conditions
+    reason: Text
+    evidence: list[RecordId] = []
+
+
+class ConditionalCaveat(_Record):
+    """A caveat added to an option when the case meets ``when`` (every value known)."""
+
+    when: Conditions
+    caveat: Text
 
 
 class OptionRecord(_Record):
@@ -213,7 +274,31 @@ class OptionRecord(_Record):
     key_numbers: str = ""
     caveats: list[Text] = []
     not_recommended: Text | None = None
+    #: Conditions under which the option is not suitable, each with its reason.
+    not_suitable_when: list[Exclusion] = []
+    #: Caveats that apply only to some cases.
+    caveats_when: list[ConditionalCaveat] = []
+    #: What a patient may decline that rules this option out, beyond what its modality
+    #: and drugs imply (surgery, radiotherapy, chemotherapy).
+    declined_as: list[Declined] = []
     rank: int = Field(ge=0, le=1000)
+    reviewed: date
+
+
+class PromptConditions(Conditions):
+    """Conditions of a prompt: a case's own values, plus what is offered to it."""
+
+    offered_drug_classes: list[DrugClass] = []
+    offered_option_ids: list[RecordId] = []
+
+
+class PromptRecord(_Record):
+    """Something the board should consider or do, with when it applies (any of ``when``)."""
+
+    code: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{2,60}$")]
+    message: Text
+    when: list[PromptConditions] = Field(min_length=1)
+    evidence: list[RecordId] = Field(min_length=1)
     reviewed: date
 
 

@@ -1,0 +1,307 @@
+"""What the clinical rules need to know about a case, each fact from one small named function,
+computed once per assessment (:func:`case_facts`).
+
+Examples:
+- an FNA without a grade is no tissue diagnosis (``diagnosis_status`` → ``"none"``);
+- "BRCA2 wild-type" is not a homologous-recombination alteration (``hrd_alteration``);
+- two resectable lung nodules found with the primary (DFI 0), primary resectable →
+  ``limited_metastatic_short_interval``: advanced by the 12-month rule, but a curative-intent
+  pathway is open;
+- a recurrence where the primary was irradiated → ``irradiated_field_recurrence``;
+- a pelvic recurrence into the bladder whose exenteration the patient declines →
+  ``curative_surgery_declined``: the non-surgical options of advanced disease apply.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from lms_board.case import (
+    Biopsy,
+    Case,
+    ComorbidityCode,
+    Declined,
+    HrdStatus,
+    IhcResult,
+    Presentation,
+    RadiotherapyTarget,
+    RadiotherapyTiming,
+    Resectability,
+    Site,
+    UterineExtension,
+)
+from lms_board.drugs import drug_vocabulary
+from lms_board.grading import fnclcc_grade
+from lms_board.knowledge.schema import DiagnosisStatus, FigoStage, ReceptorStatus
+from lms_board.staging import figo_group
+from lms_board.treatment import (
+    AnthracyclineExposure,
+    DrugHistory,
+    anthracycline_exposure,
+    drug_histories,
+)
+
+OLIGO_MAX_LESIONS = 5
+OLIGO_MIN_DFI_MONTHS = 12
+LVEF_LIMIT_PERCENT = 50
+
+#: Molecular findings that mean a homologous-recombination alteration (case-insensitive).
+HRD_KEYWORDS = (
+    "brca1",
+    "brca2",
+    "brca",
+    "palb2",
+    "rad51",
+    "atm",
+    "hrd",
+    "homologous recombination",
+    "homologous-recombination",
+)
+#: Words that negate a finding in the same clause ("BRCA2 wild-type", "HRD negative").
+NEGATION = re.compile(
+    r"wild[ -]?type|\bwt\b|negative|not detected|no pathogenic|no (?:alteration|mutation|"
+    r"variant|deletion|loss)|\bnot\b|\bno\b|absent|without|proficient|\bnormal\b|intact|"
+    r"\bvus\b|uncertain significance|benign",
+)
+_CLAUSE = re.compile(r"[;,.\n]| but | and ")
+_ER_KEYS = ("er", "era", "eralpha", "oestrogenreceptor", "estrogenreceptor")
+_PR_KEYS = ("pr", "pgr", "progesteronereceptor")
+_FRAIL = re.compile(r"\bfrail", re.IGNORECASE)
+
+
+def _norm(key: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", key.lower())
+
+
+def diagnosis_status(case: Case, grade: int | None) -> DiagnosisStatus:
+    """``none``: no tissue, or an FNA that leaves the diagnosis or grade open;
+    ``unconfirmed``: tissue taken but the diagnosis not recorded as confirmed."""
+    p = case.pathology
+    if p.biopsy in (None, Biopsy.none):
+        return "none"
+    if p.biopsy == Biopsy.fine_needle_aspirate and (
+        grade is None or p.diagnosis_confirmed is not True
+    ):
+        return "none"
+    if p.diagnosis_confirmed is not True:
+        return "unconfirmed"
+    return "confirmed"
+
+
+def figo_stage(case: Case) -> FigoStage | None:
+    """The FIGO stage without its letter (IIIA → III) for uterine LMS; else ``None``."""
+    if case.tumor.site != Site.uterus:
+        return None
+    group, _ = figo_group(case)
+    if group is None:
+        return None
+    for stage in ("IV", "III", "II", "I"):
+        if group.startswith(stage):
+            return stage
+    return None
+
+
+def _receptor(ihc: dict[str, IhcResult], keys: tuple[str, ...]) -> IhcResult | None:
+    values = [v for k, v in ihc.items() if _norm(k) in keys]
+    if IhcResult.positive in values:
+        return IhcResult.positive
+    for v in (IhcResult.equivocal, IhcResult.negative):
+        if v in values:
+            return v
+    return None
+
+
+def receptor_status(case: Case) -> ReceptorStatus:
+    """ER/PR from the immunohistochemistry: positive if either is positive."""
+    ihc = case.pathology.ihc
+    er, pr = _receptor(ihc, _ER_KEYS), _receptor(ihc, _PR_KEYS)
+    results = {er, pr} - {None, IhcResult.not_done}
+    if IhcResult.positive in results:
+        return "positive"
+    if IhcResult.equivocal in results:
+        return "equivocal"
+    if IhcResult.negative in results:
+        return "negative"
+    return "not_done"
+
+
+def finding_is_positive(text: str, keywords: tuple[str, ...] = HRD_KEYWORDS) -> bool:
+    """A molecular finding names one of the keywords in a clause without a negation."""
+    for clause in _CLAUSE.split(text.casefold()):
+        if any(re.search(rf"(?<![a-z0-9]){re.escape(k)}(?![a-z])", clause) for k in keywords):
+            if not NEGATION.search(clause):
+                return True
+    return False
+
+
+def hrd_alteration(case: Case) -> bool:
+    """A recorded homologous-recombination alteration: ``pathology.hrd == deficient`` or a
+    molecular finding naming BRCA1/2, PALB2, RAD51, ATM or HRD that is not negated."""
+    p = case.pathology
+    if p.hrd == HrdStatus.deficient:
+        return True
+    return any(finding_is_positive(m) for m in p.molecular)
+
+
+def total_lesions(case: Case) -> int | None:
+    counts = [m.count for m in case.extent.metastases]
+    if any(c is None for c in counts):
+        return None
+    return sum(c for c in counts if c is not None)
+
+
+def limited_metastatic_disease(case: Case) -> bool:
+    """Metastases all judged removable, at most 5 lesions, primary resected or resectable
+    (whatever the disease-free interval)."""
+    e = case.extent
+    if not e.metastases or any(m.resectable is not True for m in e.metastases):
+        return False
+    lesions = total_lesions(case)
+    if lesions is None or lesions > OLIGO_MAX_LESIONS:
+        return False
+    return e.primary_resectability not in (Resectability.unresectable, Resectability.borderline)
+
+
+def limited_metastatic_short_interval(case: Case) -> bool:
+    """Limited metastatic disease with a disease-free interval under 12 months (0 =
+    synchronous): advanced by the rule, but a curative-intent pathway is open."""
+    dfi = case.extent.disease_free_interval_months
+    return limited_metastatic_disease(case) and dfi is not None and dfi < OLIGO_MIN_DFI_MONTHS
+
+
+def prior_radiotherapy_primary(case: Case) -> bool | None:
+    """Has the primary site been irradiated? ``None`` when radiotherapy is not recorded."""
+    h = case.history
+    for course in h.radiotherapy_courses:
+        if course.target == RadiotherapyTarget.primary_site:
+            return True
+        if course.target is None and course.timing != RadiotherapyTiming.palliative:
+            return True
+    return False if h.radiotherapy_known else None
+
+
+def irradiated_field_recurrence(case: Case) -> bool | None:
+    """A local recurrence in a field irradiated before."""
+    if case.tumor.presentation != Presentation.local_recurrence:
+        return False if case.tumor.presentation is not None else None
+    return prior_radiotherapy_primary(case)
+
+
+def limb_threatening(case: Case) -> bool:
+    """An extremity tumour whose removal would cost the limb (or cannot be removed)."""
+    if case.tumor.site != Site.extremity:
+        return False
+    return case.extent.limb_salvage_feasible is False or case.extent.primary_resectability in (
+        Resectability.unresectable,
+        Resectability.borderline,
+    )
+
+
+def curative_surgery_declined(case: Case) -> Declined | None:
+    """The curative operation the patient declines, when the primary is still to be
+    operated on: any surgery, an amputation when limb salvage is not feasible, or a pelvic
+    exenteration for a uterine LMS invading the bladder or rectum."""
+    if case.extent.primary_resectability == Resectability.resected:
+        return None
+    declines, t = case.patient.declines, case.tumor
+    if Declined.surgery in declines:
+        return Declined.surgery
+    if (
+        Declined.amputation in declines
+        and t.site == Site.extremity
+        and case.extent.limb_salvage_feasible is False
+    ):
+        return Declined.amputation
+    if (
+        Declined.pelvic_exenteration in declines
+        and t.uterine_extension == UterineExtension.bladder_or_rectum
+    ):
+        return Declined.pelvic_exenteration
+    return None
+
+
+def frail(case: Case) -> bool:
+    """Frailty written in the comorbidities (there is no coded field for it)."""
+    return any(_FRAIL.search(c) for c in case.patient.comorbidities)
+
+
+def cardiac_contraindications(case: Case) -> list[str]:
+    """LVEF under 50% or heart failure: no anthracycline."""
+    pt = case.patient
+    out: list[str] = []
+    if pt.lvef_percent is not None and pt.lvef_percent < LVEF_LIMIT_PERCENT:
+        out.append(f"LVEF {pt.lvef_percent}% (< {LVEF_LIMIT_PERCENT}%)")
+    if pt.has_condition(ComorbidityCode.heart_failure):
+        out.append("heart failure recorded")
+    return out
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    """Everything the rules read from a case, computed once."""
+
+    case: Case
+    grade: int | None
+    diagnosis: DiagnosisStatus
+    figo_stage: FigoStage | None
+    receptors: ReceptorStatus
+    hrd_alteration: bool
+    exposure: AnthracyclineExposure
+    histories: dict[str, DrugHistory] = field(default_factory=dict)
+    limited_metastatic_short_interval: bool = False
+    prior_radiotherapy_primary: bool | None = None
+    irradiated_field_recurrence: bool | None = None
+    limb_threatening: bool = False
+    frail: bool = False
+    cardiac_contraindications: tuple[str, ...] = ()
+    surgery_declined: Declined | None = None
+
+    @property
+    def excluded(self) -> dict[str, DrugHistory]:
+        """Drugs progressed on, stopped for toxicity or failed, in any line."""
+        return {d: h for d, h in self.histories.items() if h.excluded}
+
+    @property
+    def line(self) -> int:
+        """Lines of systemic therapy given for advanced disease."""
+        return self.case.history.advanced_lines_given
+
+    def anthracycline_limits(self) -> list[str]:
+        """Why no further anthracycline can be given (empty: it can)."""
+        out = []
+        reason = self.exposure.limit_reason()
+        if reason:
+            out.append(reason[:1].lower() + reason[1:].rstrip("."))
+        out.extend(self.cardiac_contraindications)
+        return out
+
+    @property
+    def anthracycline_suitable(self) -> bool:
+        """Doxorubicin could be given: no limit, no cardiac bar, no anthracycline failed
+        before (progression, toxicity or a replaced line)."""
+        vocabulary = drug_vocabulary()
+        failed = any(d in vocabulary and vocabulary[d].anthracycline for d in self.excluded)
+        return not self.anthracycline_limits() and not failed
+
+
+def case_facts(case: Case) -> CaseFacts:
+    grade = fnclcc_grade(case.pathology)
+    grade_value = grade.grade if grade else None
+    return CaseFacts(
+        case=case,
+        grade=grade_value,
+        diagnosis=diagnosis_status(case, grade_value),
+        figo_stage=figo_stage(case),
+        receptors=receptor_status(case),
+        hrd_alteration=hrd_alteration(case),
+        exposure=anthracycline_exposure(case),
+        histories=drug_histories(case.history),
+        limited_metastatic_short_interval=limited_metastatic_short_interval(case),
+        prior_radiotherapy_primary=prior_radiotherapy_primary(case),
+        irradiated_field_recurrence=irradiated_field_recurrence(case),
+        limb_threatening=limb_threatening(case),
+        frail=frail(case),
+        cardiac_contraindications=tuple(cardiac_contraindications(case)),
+        surgery_declined=curative_surgery_declined(case),
+    )

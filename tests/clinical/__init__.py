@@ -1,0 +1,1 @@
+"""The clinical review set (see ``review.py``)."""
