@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 from alembic import command
-from sqlalchemy import Engine, create_engine, insert, select, text
+from sqlalchemy import Engine, create_engine, insert, inspect, select, text
 from test_case_v1 import expected_judgement
 
 from lms_board.assess import assess
@@ -36,10 +36,14 @@ TABLES = (t.cases, t.case_versions, t.board_decisions, t.drafts, t.audit_log)
 
 
 def _rows(engine: Engine) -> dict[str, list[dict[str, Any]]]:
+    """Every row of the store's tables, with the columns the database has at its revision."""
     with engine.connect() as conn:
-        return {
-            table.name: [dict(r._mapping) for r in conn.execute(select(table))] for table in TABLES
-        }
+        out: dict[str, list[dict[str, Any]]] = {}
+        for table in TABLES:
+            present = {c["name"] for c in inspect(conn).get_columns(table.name)}
+            columns = [c for c in table.columns if c.name in present]
+            out[table.name] = [dict(r._mapping) for r in conn.execute(select(*columns))]
+        return out
 
 
 def _to_revision(engine: Engine, revision: str) -> None:
@@ -83,7 +87,9 @@ def old_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         yield f"sqlite:///{path}"
         dispose_engine(f"sqlite:///{path}")
         return
-    url: str = request.getfixturevalue("postgres_url")
+    # An empty schema (not migrated yet): the store's postgres_url is already at head.
+    cluster = request.getfixturevalue("postgres_cluster")
+    url, schema = cluster.create_schema()
     engine = create_engine(url)
     try:
         _to_revision(engine, "0001")
@@ -102,6 +108,8 @@ def old_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     finally:
         engine.dispose()
     yield url
+    dispose_engine(url)
+    cluster.drop_schema(schema)
 
 
 def test_every_v1_case_becomes_v2_and_keeps_its_v1_versions(
@@ -144,7 +152,11 @@ def _assert_stored_raw(store: CaseStore, before: dict[str, list[dict[str, Any]]]
     assert len(new_docs) == len(old_docs) + len(before["cases"])
     assert after["board_decisions"] == before["board_decisions"]
     assert after["drafts"] == before["drafts"]
-    assert after["audit_log"][: len(before["audit_log"])] == before["audit_log"]
+    # Revision 0002 adds the hash chain to the old rows; their content is unchanged.
+    kept = after["audit_log"][: len(before["audit_log"])]
+    assert [
+        {k: row[k] for k in old} for row, old in zip(kept, before["audit_log"], strict=True)
+    ] == (before["audit_log"])
     added = after["audit_log"][len(before["audit_log"]) :]
     assert [(e["action"], e["username"]) for e in added] == [("migrate", MIGRATION_USER)] * len(
         before["cases"]
