@@ -65,14 +65,13 @@ class DocText:
 
 
 def document_kind(text: str) -> DocKind:
-    """pathology, radiology, clinic_note or letter, from the heading lines."""
-    lines = [ln.strip() for ln in text.splitlines() if ln.strip()][:6]
-    heading = "\n".join(lines)
-    for k in rules().documents.kinds:
-        if k.kind == "letter":
-            continue
-        if k.regex.search(heading):
-            return k.kind
+    """pathology, radiology, clinic_note or letter, from the heading: the first three
+    non-empty lines, the first line that names a kind deciding."""
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()][:3]
+    for line in lines:
+        for k in rules().documents.kinds:
+            if k.kind != "letter" and k.regex.search(line):
+                return k.kind
     return "letter"
 
 
@@ -159,7 +158,7 @@ def _nearest_is_primary(doc: DocText, start: int, end: int) -> bool:
     """The primary's size: a primary word is nearer to the number than an exclusion word."""
     s, e, _ = doc.sentence_text(start)
     before = doc.masked[max(s, start - 80) : start]
-    after = doc.masked[end : min(e, end + 50)]
+    after = doc.masked[end : min(e, end + 50)].split(";")[0]
     vocab = rules().vocabulary
     anchor = term_regex(tuple(vocab.primary_anchors))
     exclusion = term_regex(tuple(vocab.size_exclusions))
@@ -517,6 +516,16 @@ def imaging_candidates(doc: DocText) -> list[Candidate]:
 
 # --------------------------------------------------------------------------- surgery, biopsy
 
+def _dated_by(between: str, generic: bool) -> bool:
+    """The text between a procedure and a date links them: same line, no other date label;
+    a generic word ("surgery") only with "on" / "dated" ("surgery on 12/01/2023")."""
+    if "\n" in between or re.search(r"\bdate\b", between, re.IGNORECASE):
+        return False
+    if generic:
+        return bool(re.fullmatch(r"\s+(?:on|dated)\s+", between))
+    return True
+
+
 _PAST = re.compile(
     r"\b(?:underwent|had|has\s+had|was|were|s/p|status\s+post|following|after|previous|previously|"
     r"treated\s+with|resected|excised|proven|confirmed|on\s+\d)\b",
@@ -534,7 +543,11 @@ def surgery_candidates(doc: DocText) -> list[Candidate]:
                 continue
             s, e, sentence = doc.sentence_text(m.start())
             window = doc.masked[m.end() : min(e, m.end() + 40)]
-            dated = [d for d in doc.dates_in(m.end(), m.end() + len(window)) if re.fullmatch(r"[\s(,]*(?:on|dated|of)?\s*", doc.masked[m.end() : d.start]) or d.start - m.end() <= 40]
+            dated = [
+                d
+                for d in doc.dates_in(m.end(), m.end() + len(window))
+                if _dated_by(doc.masked[m.end() : d.start], generic=entry.value is None)
+            ]
             done = doc.kind == "pathology" or bool(_PAST.search(sentence)) or bool(dated)
             if not done:
                 continue

@@ -48,15 +48,30 @@ def pipeline() -> Any:
         ) from None
     nlp = medspacy.load(medspacy_enable=["medspacy_pyrush"])
     context = nlp.add_pipe(
-        "medspacy_context", config={"input_span_type": "group", "span_group_name": SPAN_GROUP}
+        "medspacy_context",
+        config={"rules": None, "input_span_type": "group", "span_group_name": SPAN_GROUP},
     )
+    ours = rules().context
+    dropped = {r.literal.lower() for r in ours if r.drop}
+    defaults = ConTextRule.from_json(context.DEFAULT_RULES_FILEPATH)
+    context.add([r for r in defaults if r.literal.lower() not in dropped])
     context.add(
         [
             ConTextRule(r.literal, r.category, direction=r.direction, pattern=r.pattern)
-            for r in rules().context
+            for r in ours
+            if not r.drop
         ]
     )
     return nlp
+
+
+def _line_breaks_end_sentences(doc: Any) -> None:
+    """A line break ends a sentence (headings, list items, "Label: value" lines), so a
+    negation on one line never reaches the next."""
+    for token in doc[1:]:
+        prev = doc[token.i - 1]
+        if "\n" in prev.text_with_ws[len(prev.text) :] or "\n" in prev.text:
+            token.is_sent_start = True
 
 
 class Context:
@@ -66,6 +81,7 @@ class Context:
         nlp = pipeline()
         doc = nlp.make_doc(text)
         doc = nlp.get_pipe("medspacy_pyrush")(doc)
+        _line_breaks_end_sentences(doc)
         doc.spans[SPAN_GROUP] = []
         doc = nlp.get_pipe("medspacy_context")(doc)
         self._doc = doc

@@ -27,7 +27,14 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "knowledge" / "extraction"
 
@@ -116,7 +123,7 @@ class PatternRule(_Strict):
 
     @functools.cached_property
     def regex(self) -> re.Pattern[str]:
-        return re.compile(self.pattern, 0 if self.case_sensitive else re.IGNORECASE)
+        return re.compile(self.pattern, re.MULTILINE | (0 if self.case_sensitive else re.IGNORECASE))
 
 
 class Term(_Strict):
@@ -223,12 +230,32 @@ class Documents(_Strict):
 
 
 class ContextRule(_Strict):
+    """A ConText rule added to medspaCy's defaults; ``drop: true`` removes the default rule
+    with that literal instead (": no" read backwards negates "CT chest 03/20/2025: no nodules")."""
+
     id: RuleId
     literal: str
-    category: Literal["NEGATED_EXISTENCE", "HYPOTHETICAL", "POSSIBLE_EXISTENCE", "HISTORICAL"]
-    direction: Literal["FORWARD", "BACKWARD", "BIDIRECTIONAL", "TERMINATE"]
+    category: (
+        Literal[
+            "NEGATED_EXISTENCE",
+            "HYPOTHETICAL",
+            "POSSIBLE_EXISTENCE",
+            "HISTORICAL",
+            "PSEUDO",
+            "TERMINATE",
+        ]
+        | None
+    ) = None
+    direction: Literal["FORWARD", "BACKWARD", "BIDIRECTIONAL", "TERMINATE", "PSEUDO"] | None = None
     pattern: list[dict[str, Any]] | None = None
+    drop: bool = False
     reviewed: date
+
+    @model_validator(mode="after")
+    def _complete(self) -> ContextRule:
+        if not self.drop and (self.category is None or self.direction is None):
+            raise ValueError("a ConText rule needs a category and a direction (or drop: true)")
+        return self
 
 
 class Rules(_Strict):
