@@ -103,7 +103,9 @@ def find_dates(text: str, style: DateStyle, ambiguity_note: str = "") -> list[Fo
                 value = date(y, month, day)
                 ambiguous = bool(ambiguity_note) and a <= 12 and b <= 12 and a != b
                 out.append(
-                    FoundDate(m.start(), m.end(), value, ambiguous, ambiguity_note if ambiguous else "")
+                    FoundDate(
+                        m.start(), m.end(), value, ambiguous, ambiguity_note if ambiguous else ""
+                    )
                 )
             elif m.group("iy"):
                 value = date(int(m.group("iy")), int(m.group("im")), int(m.group("id")))

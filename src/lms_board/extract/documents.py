@@ -128,9 +128,9 @@ def _pdf_text(name: str, data: bytes) -> str:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             try:
-                opened = reader.decrypt("")
+                opened = bool(reader.decrypt(""))
             except (PyPdfError, NotImplementedError, ValueError):
-                opened = 0
+                opened = False
             if not opened:
                 raise DocumentError(
                     f"{name}: the PDF is password-protected; save an unprotected copy or paste the text"
@@ -172,7 +172,9 @@ def _docx_text(name: str, data: bytes) -> str:
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises several kinds on a damaged file
-        raise DocumentError(f"{name}: cannot read the Word document ({type(exc).__name__})") from None
+        raise DocumentError(
+            f"{name}: cannot read the Word document ({type(exc).__name__})"
+        ) from None
     lines = [p.text for p in document.paragraphs]
     for table in document.tables:
         for row in table.rows:

@@ -23,6 +23,8 @@ from lms_board.extract.nlp import BLOCKING, Context
 from lms_board.extract.rules import DocKind, PatternRule, Rules, Term, rules, term_regex
 
 PRIMARY_WORDS = r"leiomyosarcoma|LMS|sarcoma|mass|tumou?r|lesion|neoplasm|recurrence|primary"
+#: One character of a clause: a full stop only in a decimal ("7.5 cm") or after "approx".
+_CLAUSE = r"(?:[^.;\n]|(?<=\d)\.(?=\d)|(?<=approx)\.)"
 
 
 @dataclass(frozen=True)
@@ -236,7 +238,7 @@ def _site_patterns() -> list[tuple[re.Pattern[str], Term]]:
         site_g = rf"{lat}(?P<site>{site})"
         forms = [
             rf"{site_g}\s+(?:[\w-]+\s+){{0,2}}?(?:{PRIMARY_WORDS})\b",
-            rf"\b(?:{PRIMARY_WORDS})\b[^.;\n]{{0,60}}?\b(?:of|in|within|from|involving|at)\s+(?:the\s+)?(?:[\w-]+\s+){{0,3}}?{site_g}",
+            rf"\b(?:{PRIMARY_WORDS})\b{_CLAUSE}{{0,60}}?\b(?:of|in|within|from|involving|at)\s+(?:the\s+)?(?:[\w-]+\s+){{0,3}}?{site_g}",
             rf"\b(?:{PRIMARY_WORDS})\s*,\s*{site_g}",
             rf"\b(?:tumou?r\s+site|primary\s+site|site|specimen)\s*:\s*(?:[\w-]+[\s,]+){{0,4}}?{site_g}",
         ]
@@ -277,7 +279,9 @@ def site_candidates(doc: DocText) -> list[Candidate]:
 
 # --------------------------------------------------------------------------- IHC
 
-_IHC_SYMBOL = r"(?P<sym>(?<=[\w)])\s?[+−](?![\w])|(?<=\s)[+−-](?=[\s,.;)]|$)|(?<=[\w)])-(?=[\s,.;)]|$))"
+_IHC_SYMBOL = (
+    r"(?P<sym>(?<=[\w)])\s?[+−](?![\w])|(?<=\s)[+−-](?=[\s,.;)]|$)|(?<=[\w)])-(?=[\s,.;)]|$))"
+)
 
 
 def ihc_candidates(doc: DocText) -> list[Candidate]:
@@ -304,12 +308,20 @@ def ihc_candidates(doc: DocText) -> list[Candidate]:
             if value is None:
                 continue
             if mode is not None:
-                out.append(Candidate(f"pathology.ihc.{value}", mode, doc.index, t.start(), t.end(), "ihc-panel"))
+                out.append(
+                    Candidate(
+                        f"pathology.ihc.{value}", mode, doc.index, t.start(), t.end(), "ihc-panel"
+                    )
+                )
             else:
                 pending.append(t)
         elif t.group("r") or t.group("sym"):
             raw = (t.group("r") or t.group("sym")).strip().lower()
-            res = results.get(re.sub(r"\s+", " ", raw)) if t.group("r") else ("positive" if raw == "+" else "negative")
+            res = (
+                results.get(re.sub(r"\s+", " ", raw))
+                if t.group("r")
+                else ("positive" if raw == "+" else "negative")
+            )
             if res is None:
                 continue
             nxt = tokens[i + 1] if i + 1 < len(tokens) else None
@@ -320,7 +332,9 @@ def ihc_candidates(doc: DocText) -> list[Candidate]:
             for p in pending:
                 value = markers[re.sub(r"\s+", " ", p.group("m").lower())]
                 out.append(
-                    Candidate(f"pathology.ihc.{value}", res, doc.index, p.start(), t.end(), "ihc-panel")
+                    Candidate(
+                        f"pathology.ihc.{value}", res, doc.index, p.start(), t.end(), "ihc-panel"
+                    )
                 )
             pending = []
         elif t.group("sep"):
@@ -365,20 +379,39 @@ def metastasis_candidates(doc: DocText) -> list[Candidate]:
         if not found:
             continue
         for ms, me, entry in found:
-            out.append(Candidate(f"extent.metastases[{entry.value}]", True, doc.index, s + ms, s + me, entry.id))
+            out.append(
+                Candidate(
+                    f"extent.metastases[{entry.value}]", True, doc.index, s + ms, s + me, entry.id
+                )
+            )
         for pos, n in _count(text, vocab.count_words):
             ms, me, entry = min(found, key=lambda f: abs(f[0] - pos))
             if 1 <= n <= 100:
+                a, b = min(pos, ms), max(pos + len(str(n)), me)
                 out.append(
-                    Candidate(f"extent.metastases[{entry.value}].count", n, doc.index, s + pos, s + me, "met-count")
+                    Candidate(
+                        f"extent.metastases[{entry.value}].count",
+                        n,
+                        doc.index,
+                        s + a,
+                        s + b,
+                        "met-count",
+                    )
                 )
         for rw in vocab.resectability_words:
-            m = term_regex(tuple(rw.terms)).search(text)
-            if m is None:
+            said = term_regex(tuple(rw.terms)).search(text)
+            if said is None:
                 continue
-            for _, me, entry in found:
+            for _, _, entry in found:
                 out.append(
-                    Candidate(f"extent.metastases[{entry.value}].resectable", rw.value, doc.index, s + m.start(), s + m.end(), rw.id)
+                    Candidate(
+                        f"extent.metastases[{entry.value}].resectable",
+                        rw.value,
+                        doc.index,
+                        s + said.start(),
+                        s + said.end(),
+                        rw.id,
+                    )
                 )
             break
     return out
@@ -408,12 +441,32 @@ def comorbidity_candidates(doc: DocText) -> list[Candidate]:
                 sev = severity.search(before)
                 if sev:
                     value = next(e.value for e in vocab.severity if sev.group(0).lower() in e.terms)
-                    out.append(Candidate(f"{path}.severity", value, doc.index, m.start() - len(before) + sev.start(), m.end(), "cm-severity"))
+                    out.append(
+                        Candidate(
+                            f"{path}.severity",
+                            value,
+                            doc.index,
+                            m.start() - len(before) + sev.start(),
+                            m.end(),
+                            "cm-severity",
+                        )
+                    )
                 if entry.value == "renal_impairment":
-                    s, e, sentence = doc.sentence_text(m.start())
-                    g = re.search(r"\beGFR\s*(?:of|is|was|:|=)?\s*(?P<v>\d{1,3})\b", sentence, re.IGNORECASE)
+                    s, _e, sentence = doc.sentence_text(m.start())
+                    g = re.search(
+                        r"\beGFR\s*(?:of|is|was|:|=)?\s*(?P<v>\d{1,3})\b", sentence, re.IGNORECASE
+                    )
                     if g and 1 <= int(g.group("v")) <= 200:
-                        out.append(Candidate(f"{path}.egfr_ml_min", int(g.group("v")), doc.index, s + g.start(), s + g.end(), "cm-egfr"))
+                        out.append(
+                            Candidate(
+                                f"{path}.egfr_ml_min",
+                                int(g.group("v")),
+                                doc.index,
+                                s + g.start(),
+                                s + g.end(),
+                                "cm-egfr",
+                            )
+                        )
     for m in term_regex(tuple(vocab.no_comorbidity)).finditer(doc.masked):
         for path in ("patient.comorbidities", "patient.coded_comorbidities"):
             out.append(Candidate(path, [], doc.index, m.start(), m.end(), "cm-none"))
@@ -437,7 +490,16 @@ def declines_candidates(doc: DocText) -> list[Candidate]:
                 continue
             if doc.ctx.flags(m.start(), t.end()) & {"hypothetical", "family"}:
                 continue
-            out.append(Candidate(f"patient.declines[{entry.value}]", True, doc.index, m.start(), t.end(), entry.id))
+            out.append(
+                Candidate(
+                    f"patient.declines[{entry.value}]",
+                    True,
+                    doc.index,
+                    m.start(),
+                    t.end(),
+                    entry.id,
+                )
+            )
     return out
 
 
@@ -459,7 +521,16 @@ def molecular_candidates(doc: DocText) -> list[Candidate]:
             continue
         _, f, entry = best
         value = f"{g.group('g')} {entry.value}"
-        out.append(Candidate(f"pathology.molecular[{value}]", True, doc.index, g.start(), g.end() + f.end(), entry.id))
+        out.append(
+            Candidate(
+                f"pathology.molecular[{value}]",
+                True,
+                doc.index,
+                g.start(),
+                g.end() + f.end(),
+                entry.id,
+            )
+        )
     return out
 
 
@@ -489,17 +560,31 @@ def imaging_candidates(doc: DocText) -> list[Candidate]:
             s, e, sentence = doc.sentence_text(m.start())
             after = doc.masked[m.end() : min(e, m.end() + 40)]
             fields = list(entry.value)
-            if "mri_primary" in fields and re.search(r"\b(?:brain|head|spine|spinal|liver|cardiac|heart|breast)\b", after, re.IGNORECASE):
+            if "mri_primary" in fields and re.search(
+                r"\b(?:brain|head|spine|spinal|liver|cardiac|heart|breast)\b", after, re.IGNORECASE
+            ):
                 fields.remove("mri_primary")
             flags = doc.ctx.flags(m.start(), m.end())
             rest = doc.masked[m.end() : e]
-            if _NOT_DONE.match(rest) or re.search(r"\b(?:has|have)\s+not\s+(?:yet\s+)?had\s+(?:an?\s+)?$", doc.masked[s : m.start()], re.IGNORECASE):
+            if _NOT_DONE.match(rest) or re.search(
+                r"\b(?:has|have)\s+not\s+(?:yet\s+)?had\s+(?:an?\s+)?$",
+                doc.masked[s : m.start()],
+                re.IGNORECASE,
+            ):
                 for f in fields:
-                    out.append(Candidate(f"workup.{f}", False, doc.index, m.start(), m.end(), "img-not-done"))
+                    out.append(
+                        Candidate(
+                            f"workup.{f}", False, doc.index, m.start(), m.end(), "img-not-done"
+                        )
+                    )
                 continue
             if flags & BLOCKING:
                 continue
-            dated = [d for d in doc.dates_in(m.end(), min(e, m.end() + 40)) if doc.date is None or d.value <= doc.date]
+            dated = [
+                d
+                for d in doc.dates_in(m.end(), min(e, m.end() + 40))
+                if doc.date is None or d.value <= doc.date
+            ]
             in_header = doc.kind == "radiology" and m.start() < header_end
             done = in_header or bool(dated) or bool(result_words.search(sentence))
             if not done:
@@ -508,13 +593,34 @@ def imaging_candidates(doc: DocText) -> list[Candidate]:
                 out.append(Candidate(f"workup.{f}", True, doc.index, m.start(), m.end(), entry.id))
             when = dated[0] if dated else None
             if when is None and in_header and doc.date is not None:
-                out.append(Candidate("workup.last_imaging_date", doc.date.isoformat(), doc.index, m.start(), m.end(), "img-report-date", doc.date_note if doc.date_note else ""))
+                out.append(
+                    Candidate(
+                        "workup.last_imaging_date",
+                        doc.date.isoformat(),
+                        doc.index,
+                        m.start(),
+                        m.end(),
+                        "img-report-date",
+                        doc.date_note if doc.date_note else "",
+                    )
+                )
             elif when is not None:
-                out.append(Candidate("workup.last_imaging_date", when.value.isoformat(), doc.index, m.start(), when.end, "img-dated-mention", _date_note(when)))
+                out.append(
+                    Candidate(
+                        "workup.last_imaging_date",
+                        when.value.isoformat(),
+                        doc.index,
+                        m.start(),
+                        when.end,
+                        "img-dated-mention",
+                        _date_note(when),
+                    )
+                )
     return out
 
 
 # --------------------------------------------------------------------------- surgery, biopsy
+
 
 def _dated_by(between: str, generic: bool) -> bool:
     """The text between a procedure and a date links them: same line, no other date label;
@@ -541,7 +647,7 @@ def surgery_candidates(doc: DocText) -> list[Candidate]:
         for m in term_regex(tuple(entry.terms)).finditer(doc.masked):
             if doc.ctx.flags(m.start(), m.end()) & BLOCKING:
                 continue
-            s, e, sentence = doc.sentence_text(m.start())
+            _s, e, sentence = doc.sentence_text(m.start())
             window = doc.masked[m.end() : min(e, m.end() + 40)]
             dated = [
                 d
@@ -552,18 +658,48 @@ def surgery_candidates(doc: DocText) -> list[Candidate]:
             if not done:
                 continue
             if entry.value is not None:
-                out.append(Candidate("pathology.biopsy", entry.value, doc.index, m.start(), m.end(), entry.id))
+                out.append(
+                    Candidate(
+                        "pathology.biopsy", entry.value, doc.index, m.start(), m.end(), entry.id
+                    )
+                )
             if entry.value in ("resection", "excisional"):
                 has_resection = has_resection or doc.kind == "pathology"
-            if entry.value in ("resection", "excisional", None) and dated and "biopsy" not in doc.masked[m.end() : m.end() + 10].lower():
+            if (
+                entry.value in ("resection", "excisional", None)
+                and dated
+                and "biopsy" not in doc.masked[m.end() : m.end() + 10].lower()
+            ):
                 d = dated[0]
-                out.append(Candidate("history.surgery_date", d.value.isoformat(), doc.index, m.start(), d.end, entry.id, _date_note(d)))
+                out.append(
+                    Candidate(
+                        "history.surgery_date",
+                        d.value.isoformat(),
+                        doc.index,
+                        m.start(),
+                        d.end,
+                        entry.id,
+                        _date_note(d),
+                    )
+                )
     if has_resection:
-        for m in re.finditer(r"\bdate\s+of\s+(?:procedure|operation|surgery)\s*:?\s*", doc.masked, re.IGNORECASE):
+        for m in re.finditer(
+            r"\bdate\s+of\s+(?:procedure|operation|surgery)\s*:?\s*", doc.masked, re.IGNORECASE
+        ):
             after = [d for d in doc.dates if m.end() <= d.start <= m.end() + 3]
             if after:
                 d = after[0]
-                out.append(Candidate("history.surgery_date", d.value.isoformat(), doc.index, m.start(), d.end, "surgery-date-of-procedure", _date_note(d)))
+                out.append(
+                    Candidate(
+                        "history.surgery_date",
+                        d.value.isoformat(),
+                        doc.index,
+                        m.start(),
+                        d.end,
+                        "surgery-date-of-procedure",
+                        _date_note(d),
+                    )
+                )
     return out
 
 
@@ -589,7 +725,10 @@ def _first(entries: list[Term], text: str) -> tuple[re.Match[str], Term] | None:
     return best
 
 
-_CYCLES = re.compile(r"(?:(?:x|×)\s*(?P<a>\d{1,2})\s*cycles?|(?P<b>\d{1,2})\s*cycles?|after\s+(?P<c>\d{1,2})\s+cycles?)", re.IGNORECASE)
+_CYCLES = re.compile(
+    r"(?:(?:x|×)\s*(?P<a>\d{1,2})\s*cycles?|(?P<b>\d{1,2})\s*cycles?|after\s+(?P<c>\d{1,2})\s+cycles?)",
+    re.IGNORECASE,
+)
 _LINE_EVIDENCE = re.compile(
     r"\b(?:received|receiving|treated\s+with|given|progressed|cycles?|since|started|commenced|completed|continue|continues|ongoing|stopped|best\s+response|line)\b",
     re.IGNORECASE,
@@ -613,28 +752,81 @@ def treatment_candidates(doc: DocText) -> list[Candidate]:
         if setting:
             m, entry = setting
             if isinstance(entry.value, int):
-                out.append(Candidate(f"{base}.setting", "advanced", doc.index, s + m.start(), s + m.end(), entry.id))
-                out.append(Candidate(f"{base}.line", entry.value, doc.index, s + m.start(), s + m.end(), entry.id))
+                out.append(
+                    Candidate(
+                        f"{base}.setting",
+                        "advanced",
+                        doc.index,
+                        s + m.start(),
+                        s + m.end(),
+                        entry.id,
+                    )
+                )
+                out.append(
+                    Candidate(
+                        f"{base}.line", entry.value, doc.index, s + m.start(), s + m.end(), entry.id
+                    )
+                )
             else:
-                out.append(Candidate(f"{base}.setting", entry.value, doc.index, s + m.start(), s + m.end(), entry.id))
+                out.append(
+                    Candidate(
+                        f"{base}.setting",
+                        entry.value,
+                        doc.index,
+                        s + m.start(),
+                        s + m.end(),
+                        entry.id,
+                    )
+                )
         c = _CYCLES.search(text)
         if c:
             n = int(c.group("a") or c.group("b") or c.group("c"))
             if 1 <= n <= 200:
-                out.append(Candidate(f"{base}.cycles", n, doc.index, s + c.start(), s + c.end(), "line-cycles"))
-        for entries, name in ((vocab.responses, "best_response"), (vocab.stop_reasons, "stop_reason")):
+                out.append(
+                    Candidate(
+                        f"{base}.cycles", n, doc.index, s + c.start(), s + c.end(), "line-cycles"
+                    )
+                )
+        for entries, name in (
+            (vocab.responses, "best_response"),
+            (vocab.stop_reasons, "stop_reason"),
+        ):
             found = _first(entries, text)
             if found:
                 m, entry = found
-                out.append(Candidate(f"{base}.{name}", entry.value, doc.index, s + m.start(), s + m.end(), entry.id))
-        for word, name in ((r"since|from|started(?:\s+on)?|commenced(?:\s+on)?", "start_date"), (r"until|completed(?:\s+on)?|stopped(?:\s+on)?", "end_date")):
+                out.append(
+                    Candidate(
+                        f"{base}.{name}",
+                        entry.value,
+                        doc.index,
+                        s + m.start(),
+                        s + m.end(),
+                        entry.id,
+                    )
+                )
+        for word, name in (
+            (r"since|from|started(?:\s+on)?|commenced(?:\s+on)?", "start_date"),
+            (r"until|completed(?:\s+on)?|stopped(?:\s+on)?", "end_date"),
+        ):
             for m in re.finditer(rf"\b(?:{word})\s+", text, re.IGNORECASE):
                 d = next((d for d in doc.dates if d.start == s + m.end()), None)
                 if d:
-                    out.append(Candidate(f"{base}.{name}", d.value.isoformat(), doc.index, s + m.start(), d.end, f"line-{name.replace('_', '-')}", _date_note(d)))
+                    out.append(
+                        Candidate(
+                            f"{base}.{name}",
+                            d.value.isoformat(),
+                            doc.index,
+                            s + m.start(),
+                            d.end,
+                            f"line-{name.replace('_', '-')}",
+                            _date_note(d),
+                        )
+                    )
                     break
     for m in term_regex(tuple(vocab.no_systemic_treatment)).finditer(doc.masked):
-        out.append(Candidate("history.treatment_lines", [], doc.index, m.start(), m.end(), "line-none"))
+        out.append(
+            Candidate("history.treatment_lines", [], doc.index, m.start(), m.end(), "line-none")
+        )
     return out
 
 
@@ -651,26 +843,68 @@ def radiotherapy_candidates(doc: DocText) -> list[Candidate]:
         timing = _first(vocab.radiotherapy_timing, text[: rt.start()][-40:] or text)
         if timing is None:
             continue
-        tm, entry = timing
+        _tm, entry = timing
         base = f"history.radiotherapy_courses[{entry.value}]"
         out.append(Candidate(base, True, doc.index, s + rt.start(), s + rt.end(), entry.id))
         after = text[rt.end() :]
         dose = re.search(r"(?P<d>\d{1,3}(?:\.\d+)?)\s*Gy\b", after)
         if dose and 0 < float(dose.group("d")) <= 150:
-            out.append(Candidate(f"{base}.dose_gy", float(dose.group("d")), doc.index, s + rt.end() + dose.start(), s + rt.end() + dose.end(), "rt-dose"))
+            out.append(
+                Candidate(
+                    f"{base}.dose_gy",
+                    float(dose.group("d")),
+                    doc.index,
+                    s + rt.end() + dose.start(),
+                    s + rt.end() + dose.end(),
+                    "rt-dose",
+                )
+            )
         fx = re.search(r"\b(?:in\s+)?(?P<f>\d{1,2})\s*(?:fractions|fx|#)", after, re.IGNORECASE)
         if fx and 1 <= int(fx.group("f")) <= 60:
-            out.append(Candidate(f"{base}.fractions", int(fx.group("f")), doc.index, s + rt.end() + fx.start(), s + rt.end() + fx.end(), "rt-fractions"))
+            out.append(
+                Candidate(
+                    f"{base}.fractions",
+                    int(fx.group("f")),
+                    doc.index,
+                    s + rt.end() + fx.start(),
+                    s + rt.end() + fx.end(),
+                    "rt-fractions",
+                )
+            )
         if re.search(r"\b(?:SBRT|SABR|stereotactic)\b", text, re.IGNORECASE):
-            out.append(Candidate(f"{base}.technique", "stereotactic", doc.index, s + rt.start(), s + rt.end(), "rt-technique"))
-        for word, name in ((r"started(?:\s+on)?|commenced(?:\s+on)?|from", "start_date"), (r"completed(?:\s+on)?|finished(?:\s+on)?|until", "end_date")):
+            out.append(
+                Candidate(
+                    f"{base}.technique",
+                    "stereotactic",
+                    doc.index,
+                    s + rt.start(),
+                    s + rt.end(),
+                    "rt-technique",
+                )
+            )
+        for word, name in (
+            (r"started(?:\s+on)?|commenced(?:\s+on)?|from", "start_date"),
+            (r"completed(?:\s+on)?|finished(?:\s+on)?|until", "end_date"),
+        ):
             for m in re.finditer(rf"\b(?:{word})\s+", after, re.IGNORECASE):
                 d = next((d for d in doc.dates if d.start == s + rt.end() + m.end()), None)
                 if d:
-                    out.append(Candidate(f"{base}.{name}", d.value.isoformat(), doc.index, s + rt.end() + m.start(), d.end, f"rt-{name.replace('_', '-')}", _date_note(d)))
+                    out.append(
+                        Candidate(
+                            f"{base}.{name}",
+                            d.value.isoformat(),
+                            doc.index,
+                            s + rt.end() + m.start(),
+                            d.end,
+                            f"rt-{name.replace('_', '-')}",
+                            _date_note(d),
+                        )
+                    )
                     break
     for m in term_regex(tuple(vocab.no_radiotherapy)).finditer(doc.masked):
-        out.append(Candidate("history.radiotherapy_courses", [], doc.index, m.start(), m.end(), "rt-none"))
+        out.append(
+            Candidate("history.radiotherapy_courses", [], doc.index, m.start(), m.end(), "rt-none")
+        )
     return out
 
 
@@ -688,7 +922,16 @@ def pronoun_candidates(doc: DocText) -> list[Candidate]:
     if len(counts) == 1:
         value, found = next(iter(counts.items()))
         if len(found) >= 2:
-            return [Candidate("patient.sex", value, doc.index, found[0].start(), found[0].end(), "sex-pronouns")]
+            return [
+                Candidate(
+                    "patient.sex",
+                    value,
+                    doc.index,
+                    found[0].start(),
+                    found[0].end(),
+                    "sex-pronouns",
+                )
+            ]
     return []
 
 
@@ -732,9 +975,33 @@ def relapse_dates(doc: DocText) -> list[tuple[FoundDate | date, Candidate]]:
         found = doc.dates_in(s, e)
         if found:
             d = found[0]
-            out.append((d, Candidate("extent.disease_free_interval_months", None, doc.index, s + m.start(), d.end, "dfi-from-dates")))
+            out.append(
+                (
+                    d,
+                    Candidate(
+                        "extent.disease_free_interval_months",
+                        None,
+                        doc.index,
+                        s + m.start(),
+                        d.end,
+                        "dfi-from-dates",
+                    ),
+                )
+            )
         elif doc.kind == "radiology" and doc.date is not None:
-            out.append((doc.date, Candidate("extent.disease_free_interval_months", None, doc.index, s + m.start(), s + m.end(), "dfi-from-dates")))
+            out.append(
+                (
+                    doc.date,
+                    Candidate(
+                        "extent.disease_free_interval_months",
+                        None,
+                        doc.index,
+                        s + m.start(),
+                        s + m.end(),
+                        "dfi-from-dates",
+                    ),
+                )
+            )
     return out
 
 

@@ -1,8 +1,8 @@
 """Direct identifiers in documents: found as kind + span, then masked before extraction.
 
 The patterns live in ``knowledge/extraction/identifiers.yaml``. A name found once (after a
-title, a label or in a signature) and a record number are then looked for in every
-document of the case, so "Testcase" alone is masked too. Masking keeps the text's length
+title, a label or in a signature), a record number, a date of birth… are then looked for
+in every document of the case, so "Testcase" alone, or the birth date repeated, is masked too. Masking keeps the text's length
 (each character becomes ``MASK``), so every span still points into the original text, and
 no rule can turn an identifier into a value ("DOB 02/07/1961" never becomes a date).
 """
@@ -56,16 +56,18 @@ def _name_tokens(texts: list[str]) -> set[str]:
     return tokens
 
 
-def _propagated(name: str, text: str, names: set[str], numbers: set[str]) -> list[IdentifierSpan]:
+def _propagated(
+    name: str, text: str, names: set[str], numbers: dict[str, str]
+) -> list[IdentifierSpan]:
     out: list[IdentifierSpan] = []
     for token in names:
         variants = {token, token.upper(), token.capitalize()}
         for v in variants:
             for m in re.finditer(rf"(?<![\w]){re.escape(v)}(?![\w])", text):
                 out.append(IdentifierSpan("name", name, m.start(), m.end(), "id-name-repeat"))
-    for number in numbers:
+    for number, kind in numbers.items():
         for m in re.finditer(rf"(?<![\w]){re.escape(number)}(?![\w])", text):
-            out.append(IdentifierSpan("record_number", name, m.start(), m.end(), "id-number-repeat"))
+            out.append(IdentifierSpan(kind, name, m.start(), m.end(), "id-repeat"))
     return out
 
 
@@ -89,9 +91,9 @@ def find_identifiers(documents: list[tuple[str, str]]) -> list[IdentifierSpan]:
     texts = dict(documents)
     names = _name_tokens([texts[s.file][s.start : s.end] for s in direct if s.kind == "name"])
     numbers = {
-        texts[s.file][s.start : s.end]
+        texts[s.file][s.start : s.end]: s.kind
         for s in direct
-        if s.kind in ("record_number", "nhs_number") and len(texts[s.file][s.start : s.end]) >= 6
+        if s.kind != "name" and len(texts[s.file][s.start : s.end]) >= 6
     }
     spans = list(direct)
     for name, text in documents:

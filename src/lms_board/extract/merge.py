@@ -35,7 +35,13 @@ def source_of(doc: DocText, c: Candidate) -> Source:
     match = " ".join(redacted(doc.masked[c.start : c.end]).split())
     mark_start = len(before) + (1 if before and match else 0)
     mark_start = min(mark_start, len(sentence))
-    return Source(doc.name, c.start, c.end, sentence, (mark_start, min(len(sentence), mark_start + len(match))))
+    return Source(
+        doc.name,
+        c.start,
+        c.end,
+        sentence,
+        (mark_start, min(len(sentence), mark_start + len(match))),
+    )
 
 
 def _field(doc: DocText, c: Candidate) -> FieldValue:
@@ -61,7 +67,9 @@ def _same(path: str, a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
-def _merge_path(path: str, cands: list[Candidate], docs: list[DocText]) -> tuple[FieldValue, Conflict | None]:
+def _merge_path(
+    path: str, cands: list[Candidate], docs: list[DocText]
+) -> tuple[FieldValue, Conflict | None]:
     if path == "pathology.biopsy":
         best = max(cands, key=lambda c: BIOPSY_RANK.index(c.value))
         return _field(docs[best.doc], best), None
@@ -89,20 +97,30 @@ def _merge_path(path: str, cands: list[Candidate], docs: list[DocText]) -> tuple
     else:
         first = min(chosen_group, key=lambda c: _rank(policy, docs[c.doc]))
     seen = tuple(dict.fromkeys(docs[c.doc].name for c in chosen_group))
-    value = FieldValue(path, first.value, source_of(docs[first.doc], first), first.rule, first.note, seen)
+    value = FieldValue(
+        path, first.value, source_of(docs[first.doc], first), first.rule, first.note, seen
+    )
     if len(groups) == 1:
         return value, None
     reps = [min(g, key=lambda c: _rank(policy, docs[c.doc])) for g in ordered]
     options = tuple(_field(docs[c.doc], c) for c in reps)
     options = (value, *options[1:])
     same_doc = len({c.doc for c in cands}) == 1
-    why = policy.why if not same_doc else "one document gives several values; the first stated is shown"
+    why = (
+        policy.why
+        if not same_doc
+        else "one document gives several values; the first stated is shown"
+    )
     return value, Conflict(path, options, 0, f"{why} ({policy.id})")
 
 
 def _drop_empty_lists(by_path: dict[str, list[Candidate]]) -> None:
     for path in list(by_path):
-        if by_path[path] and by_path[path][0].value == [] and any(p.startswith(path + "[") for p in by_path):
+        if (
+            by_path[path]
+            and by_path[path][0].value == []
+            and any(p.startswith(path + "[") for p in by_path)
+        ):
             del by_path[path]
 
 

@@ -67,11 +67,23 @@ def pipeline() -> Any:
 
 def _line_breaks_end_sentences(doc: Any) -> None:
     """A line break ends a sentence (headings, list items, "Label: value" lines), so a
-    negation on one line never reaches the next."""
+    negation on one line never reaches the next; an abbreviation's full stop ("approx.")
+    does not."""
+    abbreviations = {a.lower().rstrip(".") for a in rules().vocabulary.abbreviations}
     for token in doc[1:]:
         prev = doc[token.i - 1]
         if "\n" in prev.text_with_ws[len(prev.text) :] or "\n" in prev.text:
             token.is_sent_start = True
+        elif token.is_sent_start and prev.text == "." and token.i >= 2:
+            word = doc[token.i - 2]
+            if not word.whitespace_ and word.text.lower() in abbreviations:
+                token.is_sent_start = False
+        elif (
+            token.is_sent_start
+            and prev.text.endswith(".")
+            and prev.text.lower().rstrip(".") in abbreviations
+        ):
+            token.is_sent_start = False
 
 
 class Context:
@@ -94,7 +106,11 @@ class Context:
         span = self._doc.char_span(start, end, alignment_mode="expand")
         if span is None or len(span) == 0:
             return frozenset()
-        return frozenset(_CATEGORY.get(m.category, m.category.lower()) for m in self._modifiers if m.modifies(span))
+        return frozenset(
+            _CATEGORY.get(m.category, m.category.lower())
+            for m in self._modifiers
+            if m.modifies(span)
+        )
 
     def affirmed(self, start: int, end: int) -> bool:
         return not (self.flags(start, end) & BLOCKING)

@@ -254,8 +254,12 @@ def _keep_valid(case: dict[str, Any]) -> list[str]:
         last = 0
         for tl in lines:
             tl.setdefault("setting", "unknown")
-            if tl.get("line") is not None and (tl["setting"] not in ("advanced", "maintenance") or tl["line"] <= last):
-                out.append(f"history.treatment_lines[{'+'.join(tl['drugs'])}].line: left out (order)")
+            if tl.get("line") is not None and (
+                tl["setting"] not in ("advanced", "maintenance") or tl["line"] <= last
+            ):
+                out.append(
+                    f"history.treatment_lines[{'+'.join(tl['drugs'])}].line: left out (order)"
+                )
                 del tl["line"]
             elif tl.get("line") is not None:
                 last = tl["line"]

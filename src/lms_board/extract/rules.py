@@ -123,7 +123,9 @@ class PatternRule(_Strict):
 
     @functools.cached_property
     def regex(self) -> re.Pattern[str]:
-        return re.compile(self.pattern, re.MULTILINE | (0 if self.case_sensitive else re.IGNORECASE))
+        return re.compile(
+            self.pattern, re.MULTILINE | (0 if self.case_sensitive else re.IGNORECASE)
+        )
 
 
 class Term(_Strict):
@@ -167,6 +169,7 @@ class Vocabulary(_Strict):
     relapse_words: list[str]
     count_words: dict[str, int]
     pronouns: list[Term]
+    abbreviations: list[str]
 
 
 class IdentifierRule(_Strict):

@@ -55,7 +55,11 @@ def units(case: dict[str, Any]) -> dict[str, Any]:
                 for marker, result in value.items():
                     out[f"{path}.{marker}"] = result
             elif value is not None:
-                out[path] = float(value) if isinstance(value, int) and not isinstance(value, bool) else value
+                out[path] = (
+                    float(value)
+                    if isinstance(value, int) and not isinstance(value, bool)
+                    else value
+                )
     return out
 
 
