@@ -18,6 +18,7 @@ from lms_board.extract import extract_documents, read_document
 from lms_board.extract.scoring import GROUPS, Score, corpus_cases, score
 
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "extract" / "corpus"
+HELDOUT = CORPUS.parent / "heldout"
 PRECISION_FLOOR, RECALL_FLOOR = 0.97, 0.85
 _COLD = """
 import json, re, time
@@ -34,8 +35,8 @@ print(json.dumps({"import_s": t1 - t0, "load_s": t2 - t1, "rss0": r0, "rss1": r1
 """
 
 
-def _corpus_run() -> tuple[dict[str, Score], list[float], int]:
-    cases = corpus_cases(CORPUS)
+def _corpus_run(root: Path = CORPUS) -> tuple[dict[str, Score], list[float], int]:
+    cases = corpus_cases(root)
     docs = [[read_document(p) for p in paths] for _, paths, _ in cases]
     extract_documents(docs[0])  # warm: medspaCy loaded, rules compiled
     totals = {g: Score() for g in (*GROUPS, "all")}
@@ -81,6 +82,18 @@ def figures() -> list[Figure]:
                 f"P {s.precision:.3f}, R {s.recall:.3f} ({s.correct}/{s.extracted} extracted, {s.gold} gold)",
             )
         )
+    held, held_times, held_docs = _corpus_run(HELDOUT)
+    h = held["all"]
+    out.append(
+        Figure(
+            "held-out cases: precision / recall",
+            round(h.precision, 3),
+            "",
+            "",
+            f"recall {h.recall:.3f}, F1 {h.f1:.3f}; {len(held_times)} cases, {held_docs} documents, "
+            f"{h.gold} gold values (tests/extract/heldout/README.md)",
+        )
+    )
     ms = [t * 1000 for t in times]
     out.append(
         Figure(

@@ -91,7 +91,10 @@ def document_date(masked: str, dates: list[FoundDate]) -> FoundDate | None:
                 best = (rank, after[0])
     if best is not None:
         return best[1]
-    heading_dates = [d for d in dates if d.start < head_end]
+    short_lines = [
+        (m.start(), m.end()) for m in re.finditer(r"^.{0,40}$", masked[:head_end], re.MULTILINE)
+    ]
+    heading_dates = [d for d in dates if any(a <= d.start and d.end <= b for a, b in short_lines)]
     return heading_dates[0] if heading_dates else None
 
 
@@ -280,11 +283,16 @@ def site_candidates(doc: DocText) -> list[Candidate]:
 # --------------------------------------------------------------------------- IHC
 
 _IHC_SYMBOL = (
-    r"(?P<sym>(?<=[\w)])\s?[+−](?![\w])|(?<=\s)[+−-](?=[\s,.;)]|$)|(?<=[\w)])-(?=[\s,.;)]|$))"
+    r"(?P<sym>\(\s*[+−-]\s*\)|(?<=[\w)])\s?[+−](?![\w])|(?<=\s)[+−-](?=[\s,.;)]|$)"
+    r"|(?<=[\w)])-(?=[\s,.;)]|$))"
 )
+#: Words that open a list of positive markers: "diffuse expression of SMA, desmin and …".
+_IHC_OPENER = r"(?P<open>(?:(?:diffuse|strong|focal|patchy)\s+)?expression\s+of|express(?:es|ed)?)"
 
 
 def ihc_candidates(doc: DocText) -> list[Candidate]:
+    """IHC panels in a pathology report: "Desmin +, SMA (+)", "positive for desmin and SMA,
+    negative for S100", "SMA and desmin positive; S100 negative", "expression of SMA"."""
     if doc.kind != "pathology":
         return []
     vocab = rules().vocabulary
@@ -295,51 +303,46 @@ def ihc_candidates(doc: DocText) -> list[Candidate]:
     marker_re = term_regex(tuple(markers)).pattern
     result_re = term_regex(tuple(results)).pattern
     token = re.compile(
-        rf"(?P<m>{marker_re})|(?P<r>{result_re})|{_IHC_SYMBOL}|(?P<for>\bfor\b)|(?P<sep>[.;\n](?=\s|$)|\bexcluding\b)",
+        rf"(?P<m>{marker_re})|{_IHC_OPENER}|(?P<r>{result_re})|{_IHC_SYMBOL}|(?P<for>\bfor\b)"
+        r"|(?P<sep>[.;\n](?=\s|$)|\bexcluding\b)",
         re.IGNORECASE,
     )
     out: list[Candidate] = []
     pending: list[re.Match[str]] = []
     mode: str | None = None
     tokens = list(token.finditer(doc.masked))
+
+    def add(marker: re.Match[str], result: str, end: int) -> None:
+        value = markers.get(re.sub(r"\s+", " ", marker.group("m").lower()))
+        if value is not None:
+            path = f"pathology.ihc.{value}"
+            out.append(Candidate(path, result, doc.index, marker.start(), end, "ihc-panel"))
+
     for i, t in enumerate(tokens):
         if t.group("m"):
-            value = markers.get(re.sub(r"\s+", " ", t.group("m").lower()))
-            if value is None:
-                continue
             if mode is not None:
-                out.append(
-                    Candidate(
-                        f"pathology.ihc.{value}", mode, doc.index, t.start(), t.end(), "ihc-panel"
-                    )
-                )
+                add(t, mode, t.end())
             else:
                 pending.append(t)
+        elif t.group("open"):
+            mode, pending = "positive", []
         elif t.group("r") or t.group("sym"):
             raw = (t.group("r") or t.group("sym")).strip().lower()
-            res = (
-                results.get(re.sub(r"\s+", " ", raw))
-                if t.group("r")
-                else ("positive" if raw == "+" else "negative")
-            )
+            if t.group("r"):
+                res = results.get(re.sub(r"\s+", " ", raw))
+            else:
+                res = "positive" if "+" in raw else "negative"
             if res is None:
                 continue
             nxt = tokens[i + 1] if i + 1 < len(tokens) else None
             if nxt is not None and nxt.group("for") and nxt.start() - t.end() <= 2:
-                mode = res
-                pending = []
+                mode, pending = res, []
                 continue
             for p in pending:
-                value = markers[re.sub(r"\s+", " ", p.group("m").lower())]
-                out.append(
-                    Candidate(
-                        f"pathology.ihc.{value}", res, doc.index, p.start(), t.end(), "ihc-panel"
-                    )
-                )
+                add(p, res, t.end())
             pending = []
         elif t.group("sep"):
-            pending = []
-            mode = None
+            pending, mode = [], None
     return out
 
 
@@ -488,7 +491,9 @@ def declines_candidates(doc: DocText) -> list[Candidate]:
             t = terms.match(doc.masked, m.end())
             if t is None:
                 continue
-            if doc.ctx.flags(m.start(), t.end()) & {"hypothetical", "family"}:
+            s, _, _ = doc.sentence_text(m.start())
+            conditional = re.search(r"\bif\b", doc.masked[s : m.start()], re.IGNORECASE)
+            if conditional or "family" in doc.ctx.flags(m.start(), t.end()):
                 continue
             out.append(
                 Candidate(

@@ -198,7 +198,7 @@ class KindRule(_Strict):
 
     @functools.cached_property
     def regex(self) -> re.Pattern[str]:
-        return re.compile(self.heading, re.IGNORECASE | re.MULTILINE)
+        return re.compile(self.heading, re.MULTILINE)
 
 
 class StyleRule(_Strict):
