@@ -43,6 +43,7 @@ with badge:
 st.markdown(f"#### {escape_md(summary_line(stored))}")
 if stored.case.question:
     st.markdown(f"### Question: {escape_md(stored.case.question)}")
+present.history(stored)
 
 left, right = st.columns([2, 3], gap="large")
 with left:

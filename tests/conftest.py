@@ -1,7 +1,8 @@
 """Fixtures shared by the whole suite.
 
 - ``repo_root``: the checkout (``/work/main``).
-- ``shared_dir``: ``../shared`` beside the checkout (spec, example cases, evidence); tests that
+- ``shared_dir``: ``../shared`` beside the checkout (spec, example cases, evidence), or
+  ``$LMS_BOARD_SHARED_DIR`` (a checkout in a worktree folder has no ``../shared``); tests that
   use it skip with a clear reason when it is absent.
 - ``shared_cases``: ``{case_id: decoded JSON}`` of every ``shared/cases/PUB-*.json``.
 - ``expected``: ``shared/cases/expected.json`` decoded.
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -25,7 +27,7 @@ from lms_board.case import Case
 from lms_board.demo import demo_cases as _demo_cases
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-SHARED_DIR = REPO_ROOT.parent / "shared"
+SHARED_DIR = Path(os.environ.get("LMS_BOARD_SHARED_DIR") or REPO_ROOT.parent / "shared")
 SHARED_CASES_DIR = SHARED_DIR / "cases"
 DEMO_DIR = REPO_ROOT / "src" / "lms_board" / "demo_cases"
 

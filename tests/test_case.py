@@ -1,5 +1,6 @@
-"""The case file format v1 (``lms_board.case``): loading, round trips, bounds, cross-field
-rules, unknown keys and the field paths in every message."""
+"""The case file format v2 (``lms_board.case``): loading, round trips, bounds, cross-field
+rules, unknown keys and the field paths in every message. Format v1 and its upgrade:
+``test_case_v1.py``."""
 
 from __future__ import annotations
 
@@ -8,13 +9,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REPO_ROOT, shared_case_files
+from conftest import REPO_ROOT
 from hypothesis import HealthCheck, given, settings
 from pydantic import ValidationError
 from strategies import (
     DELETE,
+    DRUG_IDS,
     REQUIRED_FIELDS,
+    V1_CROSS_FIELD,
+    V2_CROSS_FIELD,
     Invalid,
+    base_v2,
     changed,
     invalid_case_dicts,
     malformed_payloads,
@@ -23,29 +28,41 @@ from strategies import (
 )
 
 from lms_board.case import (
+    MAX_DRUGS_PER_LINE,
     Biopsy,
     BiopsyRoute,
     Case,
     CaseError,
+    ComorbidityCode,
+    Declined,
     Depth,
+    HrdStatus,
     IhcResult,
+    LineSetting,
     Margin,
+    MenopausalStatus,
     MetastasisSite,
     Nodes,
     Presentation,
-    Radiotherapy,
+    RadiotherapyTarget,
+    RadiotherapyTechnique,
+    RadiotherapyTiming,
     Resectability,
+    Response,
+    Severity,
     Sex,
     Site,
+    StopReason,
     UterineExtension,
     load_case,
     parse_case,
     parse_case_json,
 )
+from lms_board.drugs import drug_vocabulary
 
 #: A valid case with every section, so any single field can be changed.
 BASE: dict[str, Any] = {
-    "schema_version": 1,
+    "schema_version": 2,
     "case_id": "CASE-01",
     "board_date": "2026-12-01",
     "presenter": "Sarcoma fellow",
@@ -56,8 +73,15 @@ BASE: dict[str, Any] = {
         "sex": "female",
         "ecog": 0,
         "lvef_percent": 60,
-        "cumulative_doxorubicin_mg_m2": 0,
+        "cumulative_doxorubicin_mg_m2": 225,
         "comorbidities": ["asthma"],
+        "coded_comorbidities": [
+            {"code": "lung_disease", "severity": "mild", "note": "asthma"},
+            {"code": "renal_impairment", "severity": "moderate", "egfr_ml_min": 48},
+        ],
+        "menopausal_status": "premenopausal",
+        "wishes_fertility_preservation": True,
+        "declines": ["amputation"],
     },
     "tumor": {
         "site": "extremity",
@@ -79,6 +103,8 @@ BASE: dict[str, Any] = {
         "reported_grade": 3,
         "ihc": {"desmin": "positive"},
         "molecular": ["RB1 loss"],
+        "tumor_ngs": True,
+        "hrd": "proficient",
     },
     "workup": {
         "mri_primary": True,
@@ -98,10 +124,42 @@ BASE: dict[str, Any] = {
     },
     "history": {
         "surgery_date": "2024-01-15",
-        "radiotherapy": "preoperative",
-        "systemic_lines_advanced": 0,
-        "prior_regimens": ["doxorubicin"],
-        "progressed_on_last_line": False,
+        "treatment_lines": [
+            {
+                "setting": "neoadjuvant",
+                "drugs": ["doxorubicin", "ifosfamide"],
+                "regimen": "AI x3",
+                "start_date": "2023-10-02",
+                "end_date": "2023-12-04",
+                "cycles": 3,
+                "doses_mg_m2": {"doxorubicin": 225, "ifosfamide": 27000 / 10},
+                "best_response": "stable_disease",
+                "stop_reason": "completed",
+            },
+            {
+                "setting": "advanced",
+                "line": 1,
+                "drugs": ["gemcitabine", "docetaxel"],
+                "other_drugs": ["investigational agent X"],
+                "start_date": "2025-03-01",
+                "cycles": 4,
+                "best_response": "partial_response",
+                "stop_reason": "ongoing",
+                "note": "tolerating well",
+            },
+        ],
+        "radiotherapy_courses": [
+            {
+                "timing": "preoperative",
+                "target": "primary_site",
+                "region": "left thigh",
+                "technique": "external_beam",
+                "dose_gy": 50,
+                "fractions": 25,
+                "start_date": "2023-12-11",
+                "end_date": "2024-01-05",
+            }
+        ],
         "patient_preference": "wishes limb-sparing surgery",
     },
 }
@@ -126,22 +184,6 @@ def test_base_is_valid() -> None:
 
 # --------------------------------------------------------------- shared and demo cases
 
-SHARED_FILES = shared_case_files()
-
-
-@pytest.mark.parametrize(
-    "path",
-    SHARED_FILES
-    or [pytest.param(None, marks=pytest.mark.skip(reason="../shared/cases not present"))],
-    ids=lambda p: p.stem if isinstance(p, Path) else "absent",
-)
-def test_shared_case_loads_and_round_trips(path: Path) -> None:
-    raw = json.loads(path.read_text(encoding="utf-8"))
-    case = load_case(path)
-    assert case.to_json_dict() == raw
-    assert json.loads(case.to_json()) == raw
-    assert parse_case_json(case.to_json()) == case
-
 
 def test_shared_cases_are_all_found(shared_dir: Path) -> None:
     assert len(list((shared_dir / "cases").glob("PUB-*.json"))) >= 8
@@ -153,11 +195,27 @@ def test_demo_cases_round_trip(demo_cases: list[Case]) -> None:
         assert parse_case(case.to_json_dict()) == case
 
 
+def test_demo_cases_are_mostly_v2_and_keep_some_v1(repo_root: Path) -> None:
+    versions = [
+        json.loads(p.read_text(encoding="utf-8"))["schema_version"]
+        for p in sorted((repo_root / "src/lms_board/demo_cases").glob("*.json"))
+    ]
+    assert versions.count(2) > len(versions) / 2
+    assert 1 <= versions.count(1) <= 2  # the upgrade path, from the store too
+
+
+def test_v2_demo_files_are_written_as_the_model_writes_them(repo_root: Path) -> None:
+    for path in sorted((repo_root / "src/lms_board/demo_cases").glob("*.json")):
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        if raw["schema_version"] == 2:
+            assert load_case(path).to_json_dict() == raw, path.name
+
+
 # ------------------------------------------------------------------------- bounds
 
 #: path -> (values just inside, values just outside)
 BOUNDS: dict[str, tuple[tuple[Any, ...], tuple[Any, ...]]] = {
-    "schema_version": ((1,), (0, 2)),
+    "schema_version": ((2,), (0, 3)),
     "patient.age": ((0, 120), (-1, 121)),
     "patient.ecog": ((0, 4), (-1, 5)),
     "patient.lvef_percent": ((10, 90), (9, 91)),
@@ -170,7 +228,12 @@ BOUNDS: dict[str, tuple[tuple[Any, ...], tuple[Any, ...]]] = {
     "pathology.reported_grade": ((1, 3), (0, 4)),
     "extent.metastases[0].count": ((1, 100), (0, 101)),
     "extent.disease_free_interval_months": ((0, 600), (-1, 601)),
-    "history.systemic_lines_advanced": ((0, 10), (-1, 11)),
+    "patient.coded_comorbidities[1].egfr_ml_min": ((1, 200), (0, 201)),
+    "history.treatment_lines[1].line": ((1, 15), (0, 16)),
+    "history.treatment_lines[0].cycles": ((1, 200), (0, 201)),
+    "history.treatment_lines[0].doses_mg_m2.doxorubicin": ((0.01, 5000), (0, -1, 5000.01)),
+    "history.radiotherapy_courses[0].dose_gy": ((0.01, 150), (0, 150.01)),
+    "history.radiotherapy_courses[0].fractions": ((1, 60), (0, 61)),
     "case_id": (("A", "a" * 40, "PUB-01", "x.y_z-9"), ("", "a" * 41, "a b", "a/b", "é")),
     "presenter": (("p" * 120,), ("p" * 121,)),
     "question": (("q" * 1000,), ("q" * 1001,)),
@@ -178,7 +241,12 @@ BOUNDS: dict[str, tuple[tuple[Any, ...], tuple[Any, ...]]] = {
     "tumor.location": (("l" * 200,), ("l" * 201,)),
     "patient.comorbidities[0]": (("c" * 200,), ("c" * 201,)),
     "pathology.molecular[0]": (("m" * 200,), ("m" * 201,)),
-    "history.prior_regimens[0]": (("r" * 200,), ("r" * 201,)),
+    "patient.coded_comorbidities[0].note": (("c" * 200,), ("c" * 201,)),
+    "history.treatment_lines[0].regimen": (("r" * 200,), ("r" * 201,)),
+    "history.treatment_lines[1].other_drugs[0]": (("o" * 200,), ("o" * 201,)),
+    "history.treatment_lines[0].note": (("n" * 500,), ("n" * 501,)),
+    "history.radiotherapy_courses[0].region": (("r" * 200,), ("r" * 201,)),
+    "history.treatment_lines[0].start_date": (("2023-10-02",), ("2023-02-30", "2023/10/02")),
     "history.patient_preference": (("w" * 500,), ("w" * 501,)),
     "board_date": (("2026-12-01", "2028-02-29"), ("2026-02-30", "01/12/2026", "2026-13-01")),
     "pathology.ihc.desmin": (tuple(v.value for v in IhcResult), ("weak", "POSITIVE", "+")),
@@ -214,13 +282,25 @@ ENUMS: dict[str, type[Any]] = {
     "extent.nodes": Nodes,
     "extent.metastases[0].site": MetastasisSite,
     "extent.primary_resectability": Resectability,
-    "history.radiotherapy": Radiotherapy,
+    "patient.coded_comorbidities[0].code": ComorbidityCode,
+    "patient.coded_comorbidities[0].severity": Severity,
+    "patient.menopausal_status": MenopausalStatus,
+    "patient.declines[0]": Declined,
+    "pathology.hrd": HrdStatus,
+    "history.treatment_lines[0].best_response": Response,
+    "history.treatment_lines[0].stop_reason": StopReason,
+    "history.radiotherapy_courses[0].timing": RadiotherapyTiming,
+    "history.radiotherapy_courses[0].target": RadiotherapyTarget,
+    "history.radiotherapy_courses[0].technique": RadiotherapyTechnique,
 }
 
 #: Changes that keep the cross-field rules satisfied whatever the enum value.
 _ENUM_NEUTRAL = {
     "extent.limb_salvage_feasible": DELETE,
     "pathology.needle_gauge": DELETE,
+    "patient.menopausal_status": DELETE,
+    "patient.coded_comorbidities[1]": DELETE,
+    "history.treatment_lines[0].end_date": DELETE,
 }
 
 ENUM_VALUES = [(path, m.value) for path, enum in ENUMS.items() for m in enum]
@@ -298,26 +378,56 @@ OPTIONAL_SCALARS = [
     "extent.primary_resectability",
     "extent.limb_salvage_feasible",
     "extent.neurovascular_involvement",
+    "patient.menopausal_status",
+    "patient.wishes_fertility_preservation",
+    "patient.coded_comorbidities[0].severity",
+    "patient.coded_comorbidities[0].note",
+    "patient.coded_comorbidities[1].egfr_ml_min",
+    "pathology.tumor_ngs",
+    "pathology.hrd",
     "history.surgery_date",
-    "history.radiotherapy",
-    "history.systemic_lines_advanced",
-    "history.progressed_on_last_line",
+    "history.treatment_lines[1].line",
+    "history.treatment_lines[0].regimen",
+    "history.treatment_lines[0].start_date",
+    "history.treatment_lines[0].end_date",
+    "history.treatment_lines[0].cycles",
+    "history.treatment_lines[0].best_response",
+    "history.treatment_lines[0].stop_reason",
+    "history.treatment_lines[1].note",
+    "history.radiotherapy_courses[0].target",
+    "history.radiotherapy_courses[0].region",
+    "history.radiotherapy_courses[0].technique",
+    "history.radiotherapy_courses[0].dose_gy",
+    "history.radiotherapy_courses[0].fractions",
+    "history.radiotherapy_courses[0].start_date",
+    "history.radiotherapy_courses[0].end_date",
     "history.patient_preference",
 ]
 OPTIONAL_CONTAINERS = [
     "workup",
     "history",
     "patient.comorbidities",
+    "patient.coded_comorbidities",
+    "patient.declines",
     "pathology.ihc",
     "pathology.molecular",
     "extent.metastases",
-    "history.prior_regimens",
+    "history.treatment_lines",
+    "history.treatment_lines[0].drugs",
+    "history.treatment_lines[1].other_drugs",
+    "history.treatment_lines[0].doses_mg_m2",
+    "history.radiotherapy_courses",
 ]
 
 
 def _without_dependants(path: str) -> dict[str, Any]:
-    # The needle gauge is only allowed with a core needle biopsy (a cross-field rule).
-    return {"pathology.needle_gauge": DELETE} if path == "pathology.biopsy" else {}
+    # The needle gauge is only allowed with a core needle biopsy, doses only for listed drugs
+    # (cross-field rules).
+    if path == "pathology.biopsy":
+        return {"pathology.needle_gauge": DELETE}
+    if path == "history.treatment_lines[0].drugs":
+        return {"history.treatment_lines[0].doses_mg_m2": DELETE}
+    return {}
 
 
 @pytest.mark.parametrize("path", OPTIONAL_SCALARS + OPTIONAL_CONTAINERS)
@@ -333,8 +443,9 @@ def test_optional_field_may_be_null_and_round_trips_as_null(path: str) -> None:
 
 @pytest.mark.parametrize("path", OPTIONAL_CONTAINERS)
 def test_optional_list_or_object_may_be_null(path: str) -> None:
-    # case-format.md: "Optional fields may be missing or `null`".
-    parse_case(changed(BASE, {path: None}))
+    # case-format.md: "Optional fields may be missing or `null`" (read as not known).
+    data = changed(BASE, {**_without_dependants(path), path: None})
+    assert parse_case(data).to_json_dict() == data
 
 
 @pytest.mark.parametrize("path", [*REQUIRED_FIELDS, "extent.metastases[0].site"])
@@ -360,6 +471,16 @@ WRONG_JSON_TYPES = [
     ("presenter", 5),
     ("patient.comorbidities", "asthma"),
     ("extent.metastases", {"site": "lung"}),
+    ("patient.wishes_fertility_preservation", "no"),
+    ("pathology.tumor_ngs", 1),
+    ("history.treatment_lines", {"setting": "advanced"}),
+    ("history.treatment_lines[0].cycles", 3.5),
+    ("history.treatment_lines[0].cycles", "3"),
+    ("history.treatment_lines[0].drugs", "doxorubicin"),
+    ("history.treatment_lines[0].doses_mg_m2", [225]),
+    ("history.treatment_lines[0].doses_mg_m2.doxorubicin", "225"),
+    ("history.radiotherapy_courses[0].dose_gy", "50"),
+    ("patient.declines", "amputation"),
 ]
 
 
@@ -374,25 +495,15 @@ def test_wrong_json_type_is_rejected_naming_the_field(path: str, value: Any) -> 
 # ------------------------------------------------------------------ cross-field rules
 
 CROSS_FIELD = [
-    ({"tumor.uterine_extension": "confined"}, ("tumor.uterine_extension", "tumor.site")),
-    ({"tumor.morcellated": False}, ("tumor.morcellated", "tumor.site")),
-    (
-        {"tumor.site": "trunk", "extent.limb_salvage_feasible": True},
-        ("extent.limb_salvage_feasible", "tumor.site"),
-    ),
+    *V1_CROSS_FIELD,
     (
         {"tumor.site": "retroperitoneum", "extent.limb_salvage_feasible": False},
         ("extent.limb_salvage_feasible", "tumor.site"),
     ),
-    ({"pathology.biopsy": "incisional"}, ("pathology.needle_gauge", "pathology.biopsy")),
     ({"pathology.biopsy": DELETE}, ("pathology.needle_gauge", "pathology.biopsy")),
     (
         {"pathology.biopsy": "fine_needle_aspirate"},
         ("pathology.needle_gauge", "pathology.biopsy"),
-    ),
-    (
-        {"pathology.margin": "R0"},
-        ("pathology.margin", "extent.primary_resectability", "pathology.biopsy"),
     ),
     (
         {
@@ -407,6 +518,21 @@ CROSS_FIELD = [
         {"extent.metastases": [{"site": "lung"}, {"site": "liver"}, {"site": "lung"}]},
         ("extent.metastases[2].site",),
     ),
+    (
+        {
+            "history.treatment_lines[0].setting": "maintenance",
+            "history.treatment_lines[1].line": 1,
+            "history.treatment_lines[2]": {"setting": "advanced", "line": 1},
+        },
+        ("history.treatment_lines[2].line", "history.treatment_lines[1].line"),
+    ),
+    (
+        {
+            "history.treatment_lines[1].line": DELETE,
+            "history.treatment_lines[2]": {"setting": "advanced", "line": 1},
+        },
+        ("history.treatment_lines[2].line", "history.treatment_lines[1].line"),
+    ),
 ]
 
 
@@ -419,6 +545,18 @@ def test_cross_field_breach_names_both_fields(
     changes: dict[str, Any], fields: tuple[str, ...]
 ) -> None:
     messages = errors(changed(BASE, changes))
+    assert names(messages, *fields), messages
+
+
+@pytest.mark.parametrize(
+    ("changes", "fields"),
+    V2_CROSS_FIELD,
+    ids=[f[0] + "-" + str(i) for i, (_, f) in enumerate(V2_CROSS_FIELD)],
+)
+def test_v2_cross_field_breach_names_both_fields(
+    changes: dict[str, Any], fields: tuple[str, ...]
+) -> None:
+    messages = errors(changed(base_v2(), changes))
     assert names(messages, *fields), messages
 
 
@@ -445,6 +583,22 @@ CROSS_FIELD_OK = [
     {"extent.metastases": [{"site": "lung"}, {"site": "liver"}, {"site": "bone"}]},
     # A reported grade that disagrees with the components is kept, not an error.
     {"pathology.reported_grade": 1},
+    {"patient.sex": "male", "patient.menopausal_status": DELETE},
+    {"patient.sex": "other", "patient.menopausal_status": "unknown"},
+    {
+        "patient.coded_comorbidities[2]": {"code": "other", "note": "gout"},
+        "patient.coded_comorbidities[3]": {"code": "other", "note": "glaucoma"},
+    },
+    {"pathology.tumor_ngs": DELETE},
+    {"pathology.tumor_ngs": False, "pathology.hrd": DELETE},
+    {"history.treatment_lines[1].setting": "maintenance"},
+    {"history.treatment_lines[1].line": 3},
+    {
+        "history.treatment_lines[2]": {"setting": "advanced"},
+        "history.treatment_lines[3]": {"setting": "advanced", "line": 5},
+    },
+    {"history.treatment_lines[0].end_date": "2023-10-02"},
+    {"history.treatment_lines[0].doses_mg_m2": {}},
 ]
 
 
@@ -483,6 +637,10 @@ def test_cross_field_breaches_without_field_errors_are_all_reported() -> None:
         "workup.ct_head",
         "extent.metastases[0].size_cm",
         "history.chemo",
+        "history.prior_regimens",
+        "history.treatment_lines[0].dose",
+        "history.radiotherapy_courses[0].gy",
+        "patient.coded_comorbidities[0].egfr",
     ],
 )
 def test_unknown_key_is_rejected_naming_its_path(path: str) -> None:
@@ -593,3 +751,101 @@ def test_surrogate_pair_escape_is_ordinary_text() -> None:
     data["presenter"] = "Fellow \\ud83d\\ude00"
     text = json.dumps(data).replace("\\\\ud83d\\\\ude00", "\\ud83d\\ude00")
     assert parse_case_json(text.encode()).presenter == "Fellow 😀"
+
+
+# ----------------------------------------------------------------- format v2: history
+
+
+def test_every_drug_of_the_vocabulary_is_a_valid_drug_id() -> None:
+    data = changed(BASE, {"history.treatment_lines[1].drugs": list(DRUG_IDS)})
+    assert parse_case(data).history.treatment_lines[1].drugs == list(DRUG_IDS)
+
+
+def test_a_line_can_list_every_drug_so_any_v1_regimen_text_upgrades() -> None:
+    assert len(drug_vocabulary()) <= MAX_DRUGS_PER_LINE
+
+
+@pytest.mark.parametrize("drug", ["adriamycine", "Doxorubicin", "gem", "doxorubicin ", "x" * 41])
+def test_unknown_drug_id_is_rejected_naming_its_path(drug: str) -> None:
+    messages = errors(changed(BASE, {"history.treatment_lines[1].drugs[1]": drug}))
+    assert names(messages, "history.treatment_lines[1].drugs[1]"), messages
+
+
+def test_unknown_drug_message_says_where_the_names_are() -> None:
+    messages = errors(changed(BASE, {"history.treatment_lines[0].drugs[0]": "adriamycin"}))
+    assert any(
+        m.startswith("history.treatment_lines[0].drugs[0]: unknown drug 'adriamycin'")
+        and "other_drugs" in m
+        for m in messages
+    ), messages
+
+
+def test_unknown_drug_as_a_dose_key_is_named() -> None:
+    messages = errors(
+        changed(BASE, {"history.treatment_lines[0].doses_mg_m2": {"adriamycin": 225}})
+    )
+    assert names(messages, "history.treatment_lines[0].doses_mg_m2.adriamycin"), messages
+
+
+@pytest.mark.parametrize("setting", [s.value for s in LineSetting])
+def test_every_setting_is_accepted(setting: str) -> None:
+    numbered = setting in ("advanced", "maintenance")
+    changes = {"history.treatment_lines[1].setting": setting}
+    if not numbered:
+        changes["history.treatment_lines[1].line"] = DELETE
+    case = parse_case(changed(BASE, changes))
+    assert case.history.treatment_lines[1].setting == setting
+
+
+def test_numbered_lines_label_each_line_as_a_board_says_it() -> None:
+    data = changed(
+        BASE,
+        {
+            "history.treatment_lines[1].line": DELETE,
+            "history.treatment_lines[2]": {"setting": "maintenance"},
+            "history.treatment_lines[3]": {"setting": "advanced", "line": 3},
+            "history.treatment_lines[4]": {"setting": "advanced"},
+            "history.treatment_lines[5]": {"setting": "unknown"},
+        },
+    )
+    history = parse_case(data).history
+    labels = [n.label for n in history.numbered_lines()]
+    assert labels == [
+        "neoadjuvant",
+        "line 1",
+        "maintenance after line 1",
+        "line 3",
+        "line 4",
+        "setting not recorded",
+    ]
+    assert history.advanced_lines_given == 4
+
+
+def test_missing_and_empty_history_lists_mean_not_known_and_none() -> None:
+    unknown = parse_case(changed(BASE, {"history": {}})).history
+    assert not unknown.systemic_history_known and not unknown.radiotherapy_known
+    none = parse_case(
+        changed(BASE, {"history": {"treatment_lines": [], "radiotherapy_courses": []}})
+    ).history
+    assert none.systemic_history_known and none.radiotherapy_known
+    assert none.advanced_lines_given == 0
+
+
+def test_free_text_of_v2_fields_is_listed_by_path() -> None:
+    texts = parse_case(BASE).free_text()
+    for path in (
+        "patient.coded_comorbidities[0].note",
+        "history.treatment_lines[0].regimen",
+        "history.treatment_lines[1].other_drugs[0]",
+        "history.treatment_lines[1].note",
+        "history.radiotherapy_courses[0].region",
+    ):
+        assert path in texts, path
+
+
+def test_v1_field_in_a_v2_file_is_named_as_unknown_in_v2() -> None:
+    messages = errors(changed(BASE, {"history.prior_regimens": ["doxorubicin"]}))
+    assert any(
+        m.startswith("history.prior_regimens: unknown field (not in case format v2)")
+        for m in messages
+    ), messages

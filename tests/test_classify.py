@@ -17,7 +17,7 @@ from lms_board.case import Case
 
 #: A fully worked-up, resectable, high-grade deep thigh LMS: no gap, no flag.
 BASE: dict[str, Any] = {
-    "schema_version": 1,
+    "schema_version": 2,
     "case_id": "CLS-01",
     "board_date": "2026-12-01",
     "presenter": "Sarcoma fellow",
@@ -51,7 +51,7 @@ BASE: dict[str, Any] = {
         "primary_resectability": "resectable",
         "limb_salvage_feasible": True,
     },
-    "history": {"radiotherapy": "none", "systemic_lines_advanced": 0, "prior_regimens": []},
+    "history": {"treatment_lines": [], "radiotherapy_courses": []},
 }
 
 #: Resected thigh primary with two resectable lung metastases 30 months later.

@@ -216,3 +216,40 @@ def test_slides_open_for_maximal_and_script_cases() -> None:
         s.text_frame.text for slide in prs.slides for s in slide.shapes if s.has_text_frame
     )
     assert XSS in text  # plain text in a text frame, nothing interprets it
+
+
+# ---- the treatment history: every line, the latest never cut --------------------------------
+def test_html_and_markdown_list_every_treatment_line_as_a_row() -> None:
+    from lms_board.export.text import history_items
+
+    case = maximal_case()
+    a = assess(case)
+    items = history_items(case, full=True)
+    assert len(items) == 1 + 20 + 30  # surgery, 20 radiotherapy courses, 30 lines
+    doc = render_html(case, a)
+    listed = doc.split('<ul class="lines">')[1].split("</ul>")[0]
+    assert listed.count("<li>") == len(items)
+    assert "maintenance after line 14: doxorubicin" in listed.split("<li>")[-1]
+    md_lines = render_markdown(case, a).splitlines()
+    start = md_lines.index("- **History:**")
+    rows = md_lines[start + 1 : start + 1 + len(items)]
+    assert all(r.startswith("  - ") for r in rows)
+    assert rows[-1].startswith("  - maintenance after line 14: doxorubicin")
+
+
+def test_report_and_slides_show_the_latest_line() -> None:
+    case = maximal_case()
+    a = assess(case)
+    report = flat("\n".join(p.extract_text() for p in read(render_report(case, a)).pages))
+    assert "maintenance after line 14: doxorubicin" in report
+    assert "line 1: doxorubicin" in report and "adjuvant: doxorubicin" in report
+    deck = Presentation(io.BytesIO(render_slides([(case, a)])))
+    texts = [
+        shape.text_frame.text
+        for slide in deck.slides
+        for shape in slide.shapes
+        if shape.has_text_frame
+    ]
+    history = next(p for t in texts for p in t.split("\n") if p.startswith("History: "))
+    assert "maintenance after line 14: doxorubicin" in history
+    assert "earlier lines" in history

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 import pytest
 from conftest import shared_case_files
 from pypdf import PdfReader
-from test_export_samples import UNICODE, XSS, maximal_case, rich, xss_case
+from test_export_samples import LAST_LINE_LABEL, UNICODE, XSS, maximal_case, rich, xss_case
 
 from lms_board import DISCLAIMER
 from lms_board.assess import assess
@@ -93,6 +93,9 @@ def test_maximal_case_stays_on_one_page(paper: str) -> None:
     assert "…see full report" in text  # the question or notes were cut by rule
     assert a.trials[0].nct in text
     assert "Shortened to one page" in text
+    # The history gives way from its oldest lines: the latest line is on the page.
+    assert f"{LAST_LINE_LABEL}: doxorubicin" in text
+    assert "earlier lines: see the full report" in text or "earlier lines →" in text
 
 
 @pytest.mark.parametrize("paper", PAPERS)
@@ -184,3 +187,19 @@ def test_bad_paper_is_refused() -> None:
     case = demo_cases()[0]
     with pytest.raises(ValueError, match="paper"):
         render_onepager(case, assess(case), paper="a5")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("paper", PAPERS)
+def test_every_treatment_line_of_a_demo_history_is_on_the_page(paper: str) -> None:
+    """DEMO-10 (five lines after surgery): each line is named, the last one whole."""
+    case = next(c for c in demo_cases() if c.case_id == "DEMO-10")
+    a = assess(case)
+    text = assert_one_page(render_onepager(case, a, paper=paper, generated=GENERATED), paper)  # type: ignore[arg-type]
+    lines = case.history.numbered_lines()
+    assert len(lines) == 5
+    assert "line 4: eribulin (" in text and "progression" in text.split("line 4: eribulin")[1]
+    shown = [n.label for n in lines if f"{n.label}: " in text]
+    hidden = len(lines) - len(shown)
+    assert shown == [n.label for n in lines][hidden:], "only the oldest lines may give way"
+    if hidden:
+        assert f"+{hidden} earlier line" in text

@@ -7,6 +7,7 @@ import io
 import json
 
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pptx import Presentation
 from pypdf import PdfReader
 from strategies import valid_case_models
@@ -46,3 +47,28 @@ def test_any_valid_case_exports_escaped_text_forms(case: Case) -> None:
     assert parse_case(data["case"]) == case
     prs = Presentation(io.BytesIO(render_slides([(case, a)])))
     assert len(prs.slides) == 1
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=valid_case_models(), room=st.integers(0, 600))
+def test_a_fitted_history_always_ends_with_the_latest_line(case: Case, room: int) -> None:
+    """Whatever the room, the history keeps its latest treatment line (shortened at worst);
+    older lines give way first and are counted."""
+    from lms_board.export.text import (
+        history_fitted,
+        history_text,
+        treatment_line_brief,
+        treatment_line_short,
+        treatment_line_text,
+    )
+
+    text = history_fitted(case, lambda t: len(t) <= room)
+    lines = case.history.numbered_lines()
+    if text == history_text(case) or not lines:
+        return
+    last = lines[-1]
+    forms = (treatment_line_text(last), treatment_line_short(last), treatment_line_brief(last))
+    assert any(text.endswith(form) for form in forms), text
+    shown = sum(1 for n in lines if treatment_line_brief(n).split(" (")[0] in text)
+    if shown < len(lines):
+        assert "earlier line" in text

@@ -6,6 +6,7 @@ also runs on the real ``assess()`` output of the demo and shared cases.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -20,7 +21,7 @@ from lms_board.assessment import (
     SurveillanceVisit,
     TrialExample,
 )
-from lms_board.case import Case, MetastasisSite, parse_case
+from lms_board.case import Case, Declined, MetastasisSite, parse_case
 
 XSS = "<script>alert(1)</script>"
 UNICODE = "Zoë Ørsted ü ç ≥ 16 G ± 2 – 5 µm"
@@ -44,7 +45,7 @@ def maximal_case_dict(text: str | None = None) -> dict[str, Any]:
         return filler(n, text) if text else filler(n)
 
     return {
-        "schema_version": 1,
+        "schema_version": 2,
         "case_id": "MAX-" + "9" * 36,
         "board_date": "2026-12-03",
         "presenter": t(120),
@@ -57,6 +58,24 @@ def maximal_case_dict(text: str | None = None) -> dict[str, Any]:
             "lvef_percent": 45,
             "cumulative_doxorubicin_mg_m2": 460,
             "comorbidities": [t(200) for _ in range(8)],
+            "coded_comorbidities": [
+                *(
+                    {"code": code, "severity": "severe", "note": t(200)}
+                    for code in (
+                        "heart_failure",
+                        "cardiac_disease",
+                        "hepatic_impairment",
+                        "peripheral_neuropathy",
+                        "diabetes",
+                        "lung_disease",
+                    )
+                ),
+                {"code": "renal_impairment", "severity": "severe", "egfr_ml_min": 14},
+                *({"code": "other", "note": t(200)} for _ in range(13)),
+            ],
+            "menopausal_status": "postmenopausal",
+            "wishes_fertility_preservation": True,
+            "declines": [d.value for d in Declined],
         },
         "tumor": {
             "site": "extremity",
@@ -78,6 +97,8 @@ def maximal_case_dict(text: str | None = None) -> dict[str, Any]:
             "reported_grade": 2,
             "ihc": {f"marker-{i:02d}-" + "m" * 30: "positive" for i in range(12)},
             "molecular": [t(200) for _ in range(6)],
+            "tumor_ngs": True,
+            "hrd": "deficient",
         },
         "workup": {
             "mri_primary": True,
@@ -99,13 +120,57 @@ def maximal_case_dict(text: str | None = None) -> dict[str, Any]:
         },
         "history": {
             "surgery_date": "2024-01-15",
-            "radiotherapy": "postoperative",
-            "systemic_lines_advanced": 10,
-            "prior_regimens": [t(200) for _ in range(20)],
-            "progressed_on_last_line": True,
+            "treatment_lines": maximal_treatment_lines(t),
+            "radiotherapy_courses": [
+                {
+                    "timing": "palliative",
+                    "target": "metastasis",
+                    "region": t(200),
+                    "technique": "stereotactic",
+                    "dose_gy": 150,
+                    "fractions": 60,
+                    "start_date": "2024-02-01",
+                    "end_date": "2024-03-01",
+                }
+                for _ in range(20)
+            ],
             "patient_preference": t(500),
         },
     }
+
+
+#: The last of the maximal case's 30 treatment lines: a page must never cut it off.
+LAST_LINE_LABEL = "maintenance after line 14"
+
+
+def maximal_treatment_lines(t: Callable[[int], str]) -> list[dict[str, Any]]:
+    """30 lines (the most a case holds): perioperative, then 14 advanced lines each followed
+    by maintenance, every text at its maximum length; the last one stopped for progression."""
+    drugs = ["doxorubicin", "ifosfamide", "trabectedin", "gemcitabine", "docetaxel"]
+
+    def line(setting: str, number: int | None, stop: str) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "setting": setting,
+            "drugs": drugs,
+            "other_drugs": [t(200) for _ in range(8)],
+            "regimen": t(200),
+            "start_date": "2020-01-01",
+            "end_date": "2020-06-30",
+            "cycles": 200,
+            "doses_mg_m2": {d: 5000 for d in drugs},
+            "best_response": "progressive_disease",
+            "stop_reason": stop,
+            "note": t(500),
+        }
+        if number is not None:
+            out["line"] = number
+        return out
+
+    lines = [line("neoadjuvant", None, "completed"), line("adjuvant", None, "toxicity")]
+    for n in range(1, 15):
+        lines.append(line("advanced", n, "progression"))
+        lines.append(line("maintenance", n, "progression"))
+    return lines
 
 
 def maximal_case(text: str | None = None) -> Case:
@@ -123,7 +188,12 @@ def xss_case() -> Case:
     data["patient"]["comorbidities"] = [s]
     data["pathology"]["molecular"] = [s]
     data["pathology"]["ihc"] = {XSS[:40]: "positive"}
-    data["history"]["prior_regimens"] = [s]
+    data["patient"]["coded_comorbidities"] = [{"code": "other", "note": s}]
+    line = data["history"]["treatment_lines"][-1]
+    line.update(regimen=s, note=s, other_drugs=[s])
+    data["history"]["treatment_lines"] = [line]
+    course = data["history"]["radiotherapy_courses"][0]
+    data["history"]["radiotherapy_courses"] = [{**course, "region": s}]
     data["history"]["patient_preference"] = s
     return parse_case(data)
 
@@ -259,7 +329,9 @@ def test_maximal_case_is_at_the_limits() -> None:
     assert case.notes is not None and len(case.notes) == 5000
     assert case.presenter is not None and len(case.presenter) == 120
     assert len(case.extent.metastases) == 8
-    assert len(case.history.prior_regimens) == 20
+    assert len(case.history.treatment_lines) == 30
+    assert len(case.history.radiotherapy_courses) == 20
+    assert case.history.numbered_lines()[-1].label == LAST_LINE_LABEL
 
 
 def test_rich_assessment_resolves_its_references() -> None:

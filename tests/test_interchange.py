@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -13,11 +14,12 @@ from fhir.resources.R4B.bundle import Bundle
 from hypothesis import assume, given, settings
 from strategies import DELETE, changed, valid_case_models
 
-from lms_board.case import Case, parse_case
+from lms_board.case import Case, load_case, parse_case
 from lms_board.cli import main as cli_main
 from lms_board.demo import demo_cases
 from lms_board.interchange import (
     COLUMN_NAMES,
+    FHIR_DROPPED,
     FHIR_FIELDS,
     cases_to_csv,
     cases_to_fhir_bundle,
@@ -28,7 +30,7 @@ from lms_board.interchange import (
     read_paths,
     read_upload,
 )
-from lms_board.interchange.csv_cases import case_row
+from lms_board.interchange.csv_cases import COLUMNS, V1_COLUMNS, case_row
 from lms_board.store import open_store
 from lms_board.store.engine import dispose_engine
 
@@ -59,6 +61,8 @@ def _csv_normalised(case: Case) -> dict[str, Any]:
 
     out: dict[str, Any] = walk(data)
     out["extent.metastases_known"] = case.extent.metastases_known  # "none" vs empty cell
+    out["history.known"] = (case.history.systemic_history_known, case.history.radiotherapy_known)
+    out["patient.declines_known"] = case.patient.given("declines")
     return out
 
 
@@ -87,10 +91,34 @@ def test_csv_round_trips_generated_cases(case: Case) -> None:
     assert [_csv_normalised(c) for c in result.cases] == [_csv_normalised(case)]
 
 
-def test_csv_columns_are_the_documented_dotted_names() -> None:
+#: The kind words of docs/csv-format.md's column tables -> the kinds of csv_cases.
+_DOC_KINDS = {
+    "text": {"text"},
+    "number": {"int", "float"},
+    "date": {"value"},
+    "choice": {"value"},
+    "yes/no": {"bool"},
+    "list": {"list"},
+    "choices": {"choices"},
+    "IHC": {"ihc"},
+    "metastases": {"metastases"},
+    "JSON list": {"json"},
+}
+
+
+def _documented_columns() -> dict[str, str]:
     doc = (REPO / "docs" / "csv-format.md").read_text(encoding="utf-8")
-    for name in COLUMN_NAMES:
-        assert f"`{name}`" in doc, f"column {name} is not documented in docs/csv-format.md"
+    rows = re.findall(r"^\| `([a-z0-9_.]+)` \| ([^|]+?) \|", doc, flags=re.MULTILINE)
+    return dict(rows)
+
+
+def test_csv_columns_are_the_documented_dotted_names() -> None:
+    documented = _documented_columns()
+    for column in COLUMNS + V1_COLUMNS:
+        assert column.name in documented, f"column {column.name} not in docs/csv-format.md"
+        kind = documented[column.name]
+        assert column.kind in _DOC_KINDS[kind], (column.name, kind, column.kind)
+    assert set(documented) == {c.name for c in COLUMNS + V1_COLUMNS}
     assert COLUMN_NAMES[:2] == ("schema_version", "case_id")
     assert "patient.age" in COLUMN_NAMES and "extent.metastases" in COLUMN_NAMES
 
@@ -145,7 +173,28 @@ GOOD_ROW = {
     "tumor.morcellated": "false",
     "extent.metastases": "lung:3:false",
     "pathology.ihc": "desmin=positive; sma=positive",
+    "patient.declines": "pelvic_exenteration; trial",
+    "history.treatment_lines": json.dumps(
+        [
+            {"setting": "advanced", "line": 1, "drugs": ["doxorubicin"]},
+            {
+                "setting": "advanced",
+                "drugs": ["gemcitabine", "docetaxel"],
+                "stop_reason": "ongoing",
+            },
+        ]
+    ),
+}
+#: The same row as a format v1 sheet writes it.
+GOOD_V1_ROW = {
+    **{
+        k: v
+        for k, v in GOOD_ROW.items()
+        if k not in ("patient.declines", "history.treatment_lines")
+    },
+    "history.systemic_lines_advanced": "2",
     "history.prior_regimens": "doxorubicin; gemcitabine + docetaxel",
+    "history.progressed_on_last_line": "true",
 }
 
 
@@ -175,7 +224,90 @@ def test_csv_bad_rows_are_reported_by_row_and_field_and_good_rows_kept() -> None
     assert result.errors[0].with_source().startswith("board.csv: row 3: patient.age")
     good = result.cases[0]
     assert good.extent.metastases[0].count == 3 and good.extent.metastases[0].resectable is False
-    assert good.history.prior_regimens == ["doxorubicin", "gemcitabine + docetaxel"]
+    assert [tl.drugs for tl in good.history.treatment_lines] == [
+        ["doxorubicin"],
+        ["gemcitabine", "docetaxel"],
+    ]
+    assert [d.value for d in good.patient.declines] == ["pelvic_exenteration", "trial"]
+
+
+def test_csv_json_cells_name_the_nested_field() -> None:
+    rows = [
+        {**GOOD_ROW, "history.treatment_lines": '[{"setting": "advanced", "drugs": ["adria"]}]'},
+        {**GOOD_ROW, "case_id": "CSV-2", "history.treatment_lines": "doxorubicin"},
+        {**GOOD_ROW, "case_id": "CSV-3", "history.treatment_lines": '{"setting": "advanced"}'},
+        {**GOOD_ROW, "case_id": "CSV-4", "patient.declines": "amputate"},
+        {**GOOD_ROW, "case_id": "CSV-5", "history.radiotherapy_courses": '[{"timing": 1}]'},
+    ]
+    result = read_csv_cases(_sheet(rows))
+    messages = result.messages
+    assert messages[0].startswith(
+        "row 2: history.treatment_lines[0].drugs[0]: unknown drug 'adria'"
+    )
+    assert messages[1].startswith("row 3: history.treatment_lines: expected a JSON list")
+    assert messages[2].startswith("row 4: history.treatment_lines: expected a JSON list")
+    assert messages[3].startswith("row 5: patient.declines[0]: Input should be 'surgery'")
+    assert messages[4].startswith("row 6: history.radiotherapy_courses[0].timing: ")
+    assert len(messages) == 5 and result.cases == []
+
+
+def test_csv_empty_lists_are_none_and_empty_cells_not_known() -> None:
+    case = parse_case(
+        changed(
+            demo_cases()[0].to_json_dict(),
+            {
+                "patient.declines": [],
+                "history.treatment_lines": [],
+                "history.radiotherapy_courses": DELETE,
+            },
+        )
+    )
+    row = case_row(case)
+    assert row["patient.declines"] == "none"
+    assert row["history.treatment_lines"] == "[]"
+    assert row["history.radiotherapy_courses"] == ""
+    again = read_csv_cases(cases_to_csv([case])).cases[0]
+    assert again.patient.declines == [] and again.patient.given("declines")
+    assert again.history.systemic_history_known and not again.history.radiotherapy_known
+
+
+def test_csv_reads_a_format_v1_sheet_and_upgrades_it() -> None:
+    rows = [
+        GOOD_V1_ROW,
+        {**GOOD_V1_ROW, "case_id": "CSV-2", "history.systemic_lines_advanced": "11"},
+    ]
+    result = read_csv_cases(_sheet(rows))
+    assert result.messages == [
+        "row 3: history.systemic_lines_advanced: Input should be less than or equal to 10"
+    ]
+    case = result.cases[0]
+    assert case.source_version == 1
+    lines = case.history.treatment_lines
+    assert [(tl.line, tl.drugs, tl.stop_reason) for tl in lines] == [
+        (1, ["doxorubicin"], None),
+        (2, ["gemcitabine", "docetaxel"], "progression"),
+    ]
+
+
+def test_a_v1_sheet_written_before_format_v2_still_reads(repo_root: Path) -> None:
+    """``tests/fixtures/v1_cases.csv``: the demo cases exported by the code of 0a5cbfc."""
+    result = read_csv_cases((repo_root / "tests/fixtures/v1_cases.csv").read_bytes(), "v1.csv")
+    assert result.ok, result.messages
+    originals = {
+        p.stem: load_case(p) for p in (repo_root / "tests/fixtures/v1_demo_cases").glob("*.json")
+    }
+    assert len(result.cases) == len(originals) >= 9
+    for case in result.cases:
+        assert case.source_version == 1
+        assert case.model_dump(mode="json") == originals[case.case_id].model_dump(mode="json")
+
+
+def test_a_sheet_mixing_v1_and_v2_columns_is_refused() -> None:
+    result = read_csv_cases(_sheet([{**GOOD_ROW, "history.prior_regimens": "doxorubicin"}]))
+    assert result.cases == []
+    assert result.messages[0].startswith(
+        "row 1: mixes case format v1 columns (history.prior_regimens) with format v2 columns"
+    )
 
 
 def test_csv_metastasis_errors_name_the_nested_field() -> None:
@@ -215,7 +347,7 @@ def test_csv_accepts_a_bom_blank_rows_and_no_schema_version_column() -> None:
     text = "\ufeff" + _sheet([GOOD_ROW]) + ",,,\n\n"
     result = read_csv_cases(text.encode("utf-8"))
     assert result.ok, result.messages
-    assert result.cases[0].schema_version == 1
+    assert result.cases[0].schema_version == 2 and result.cases[0].source_version == 2
 
 
 # -- JSON ---------------------------------------------------------------------------------------
@@ -285,18 +417,73 @@ def _fhir_fields(case: Case) -> dict[str, Any]:
         "patient.sex": case.patient.sex.value,
         "patient.ecog": case.patient.ecog,
         "tumor.site": case.tumor.site.value,
-        "tumor.location": case.tumor.location or None,
+        "tumor.location": _fhir_text(case.tumor.location),
         "tumor.size_cm": case.tumor.size_cm,
         "extent.metastases": [
             (m.site.value, m.count, m.resectable) for m in case.extent.metastases
         ],
         "extent.metastases_known": case.extent.metastases_known,
+        "patient.coded_comorbidities": [
+            {**c.model_dump(mode="json"), "note": _fhir_text(c.note)}
+            for c in case.patient.coded_comorbidities
+        ],
+        "patient.coded_comorbidities_known": case.patient.given("coded_comorbidities"),
+        "history.treatment_lines": [
+            {
+                **tl.model_dump(mode="json"),
+                "other_drugs": [t for t in tl.other_drugs if _fhir_text(t) is not None],
+                "regimen": _fhir_text(tl.regimen),
+                "note": _fhir_text(tl.note),
+            }
+            for tl in case.history.treatment_lines
+        ],
+        "history.treatment_lines_known": case.history.systemic_history_known,
+        "history.radiotherapy_courses": [
+            {**rt.model_dump(mode="json"), "region": _fhir_text(rt.region)}
+            for rt in case.history.radiotherapy_courses
+        ],
+        "history.radiotherapy_courses_known": case.history.radiotherapy_known,
     }
 
 
+def _fhir_text(text: str | None) -> str | None:
+    """A FHIR string holds at least one character other than white space, bar spaces and
+    line breaks; other text is exported as not known."""
+    return text if text and re.search(r"[ \r\n\t\S]", text) else None
+
+
+_KNOWN_FLAGS = {
+    "extent.metastases_known",
+    "patient.coded_comorbidities_known",
+    "history.treatment_lines_known",
+    "history.radiotherapy_courses_known",
+}
+
+
 def test_fhir_fields_list_matches_what_the_round_trip_checks() -> None:
-    checked = {f.split("[]")[0] for f in FHIR_FIELDS} | {"extent.metastases_known"}
+    checked = {f.split("[]")[0] for f in FHIR_FIELDS} | _KNOWN_FLAGS
     assert checked == set(_fhir_fields(demo_cases()[0]))
+
+
+def test_fhir_export_says_what_it_leaves_out() -> None:
+    """Every field of the case format is either carried (FHIR_FIELDS) or listed as dropped."""
+    carried = {f.split("[]")[0] for f in FHIR_FIELDS}
+    covered = carried | set(FHIR_DROPPED)
+
+    def paths(model: type[Any], prefix: str = "") -> list[str]:
+        out = []
+        for name, info in model.model_fields.items():
+            path = f"{prefix}{name}"
+            inner = info.annotation
+            if isinstance(inner, type) and hasattr(inner, "model_fields") and path not in covered:
+                out += paths(inner, f"{path}.")
+            else:
+                out.append(path)
+        return out
+
+    missing = [p for p in paths(Case) if p not in covered and p != "schema_version"]
+    assert missing == []
+    assert not carried & set(FHIR_DROPPED)
 
 
 def test_fhir_round_trips_every_demo_and_shared_case(
@@ -526,3 +713,34 @@ def test_generated_case_dicts_survive_a_full_csv_store_fhir_trip(
     assert stored is not None
     back = read_fhir_bundle(cases_to_fhir_bundle([stored.case])).cases[0]
     assert _fhir_fields(back) == _fhir_fields(case)
+
+
+def test_fhir_carries_treatment_lines_radiotherapy_and_comorbidities() -> None:
+    by_id = {c.case_id: c for c in demo_cases()}
+    data = cases_to_fhir_bundle([by_id["DEMO-10"], by_id["DEMO-08"], by_id["DEMO-07"]])
+    Bundle.model_validate(data)
+    resources = [e["resource"] for e in data["entry"]]
+    statements = [r for r in resources if r["resourceType"] == "MedicationStatement"]
+    assert len(statements) == 5 + 1
+    eribulin = statements[4]
+    assert eribulin["status"] == "stopped"
+    assert eribulin["statusReason"][0]["coding"][0]["code"] == "progression"
+    (medication,) = eribulin["contained"]
+    assert medication["ingredient"][0]["itemCodeableConcept"]["coding"] == [
+        {"system": "urn:lms-board:drug", "code": "eribulin"}
+    ]
+    assert eribulin["effectivePeriod"] == {"start": "2025-08-18", "end": "2026-10-26"}
+    (course,) = [r for r in resources if r["resourceType"] == "Procedure"]
+    assert {"system": "http://snomed.info/sct", "code": "108290001"} in [
+        {k: c[k] for k in ("system", "code")} for c in course["code"]["coding"]
+    ]
+    assert course["bodySite"][0]["text"] == "right calf"
+    renal = next(
+        r
+        for r in resources
+        if r["resourceType"] == "Condition"
+        and r["code"]["coding"][0]["system"] == "urn:lms-board:comorbidity"
+        and r["code"]["coding"][0]["code"] == "renal_impairment"
+    )
+    egfr = next(e for e in renal["extension"] if e["url"].endswith(":egfr"))
+    assert egfr["valueQuantity"]["value"] == 41

@@ -48,7 +48,13 @@ def test_reviewed_date_is_the_latest_record_date() -> None:
     latest = max(e.reviewed for e in KB.evidence.values())
     assert knowledge_reviewed_date() >= latest
     assert KB.reviewed == max(
-        [latest, *(o.reviewed for o in KB.options), *(t.reviewed for t in KB.trials)]
+        [
+            latest,
+            *(d.reviewed for d in KB.drugs),
+            *(o.reviewed for o in KB.options),
+            *(t.reviewed for t in KB.trials),
+            *(i.reviewed for i in KB.imaging),
+        ]
     )
 
 

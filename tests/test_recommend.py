@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from strategies import changed, valid_case_models
+from strategies import DELETE, changed, valid_case_models
 
 from lms_board.assessment import Classification, Flag
-from lms_board.case import Case
+from lms_board.case import Case, StopReason, parse_case
 from lms_board.classify import classify, flags, workup_gaps
 from lms_board.grading import fnclcc_grade
 from lms_board.knowledge import PACKAGE_DIR, evidence_refs, load_knowledge
@@ -43,7 +43,7 @@ LIMIT = Flag(code="anthracycline_limit", message="No further anthracycline.")
 
 #: Metastatic trunk LMS, fit, anthracycline-naive, first line.
 BASE: dict[str, Any] = {
-    "schema_version": 1,
+    "schema_version": 2,
     "case_id": "REC-01",
     "board_date": "2026-12-03",
     "patient": {
@@ -70,12 +70,24 @@ BASE: dict[str, Any] = {
         "primary_resectability": "resected",
         "metastases": [{"site": "lung", "count": 9, "resectable": False}],
     },
-    "history": {"systemic_lines_advanced": 0, "prior_regimens": []},
+    "history": {"treatment_lines": [], "radiotherapy_courses": []},
 }
 
 
 def make(changes: dict[str, Any] | None = None) -> Case:
-    return Case.model_validate(changed(BASE, changes or {}))
+    return parse_case(changed(BASE, changes or {}))
+
+
+def advanced(*drugs: str, stop: str | None = None) -> dict[str, Any]:
+    """An advanced line (numbered by its place) with these drugs and stop reason."""
+    line: dict[str, Any] = {"setting": "advanced", "drugs": list(drugs)}
+    if stop is not None:
+        line["stop_reason"] = stop
+    return line
+
+
+#: One advanced line before, of unknown drugs (v1's "systemic_lines_advanced: 1").
+ONE_LINE = {"history.treatment_lines": [{"setting": "advanced", "line": 1}]}
 
 
 def classified(case: Case) -> tuple[Classification, list[Flag], int | None]:
@@ -99,8 +111,12 @@ def names(items: list[Any]) -> list[str]:
 
 
 def test_line_of_therapy_counts_unrecorded_as_first_line() -> None:
-    assert line_of_therapy(make({"history.systemic_lines_advanced": None})) == 0
-    assert line_of_therapy(make({"history.systemic_lines_advanced": 2})) == 2
+    assert line_of_therapy(make({"history.treatment_lines": None})) == 0
+    assert line_of_therapy(make({"history.treatment_lines": DELETE})) == 0
+    two = {"history.treatment_lines": [advanced("doxorubicin"), advanced("trabectedin")]}
+    assert line_of_therapy(make(two)) == 2
+    neoadjuvant = {"setting": "neoadjuvant", "drugs": ["doxorubicin", "ifosfamide"]}
+    assert line_of_therapy(make({"history.treatment_lines": [neoadjuvant]})) == 0
 
 
 @pytest.mark.parametrize(
@@ -129,22 +145,21 @@ def test_excluded_by_anthracycline_limit() -> None:
     )
 
 
-def test_excluded_by_progression_only_on_the_last_line() -> None:
+def test_excluded_by_progression_on_the_lines_that_progressed() -> None:
     progressed = make(
         {
-            "history.systemic_lines_advanced": 2,
-            "history.prior_regimens": ["gemcitabine + docetaxel", "Doxorubicin"],
-            "history.progressed_on_last_line": True,
+            "history.treatment_lines": [
+                advanced("gemcitabine", "docetaxel", stop="completed"),
+                advanced("doxorubicin", stop="progression"),
+            ]
         }
     )
     assert progressed_drugs(progressed, KB) == {"doxorubicin"}
     assert "doxorubicin" in (excluded_by_progression(OPTIONS["doxorubicin"], progressed, KB) or "")
     assert excluded_by_progression(OPTIONS["trabectedin"], progressed, KB) is None
-    # Gemcitabine was an earlier line: not excluded by this rule.
+    # Gemcitabine was completed without progression: not excluded by this rule.
     assert excluded_by_progression(OPTIONS["gemcitabine-dacarbazine"], progressed, KB) is None
-    stable = make(
-        {"history.prior_regimens": ["doxorubicin"], "history.progressed_on_last_line": False}
-    )
+    stable = make({"history.treatment_lines": [advanced("doxorubicin", stop="completed")]})
     assert excluded_by_progression(OPTIONS["doxorubicin"], stable, KB) is None
 
 
@@ -181,29 +196,26 @@ def test_excluded_by_molecular_needs_a_recorded_alteration() -> None:
 def test_prior_anthracycline_from_dose_or_regimens() -> None:
     assert prior_anthracycline(make(), KB) is False
     assert prior_anthracycline(make({"patient.cumulative_doxorubicin_mg_m2": 150}), KB) is True
+    epirubicin = {"setting": "neoadjuvant", "drugs": ["epirubicin", "ifosfamide"]}
     assert (
         prior_anthracycline(
             make(
                 {
                     "patient.cumulative_doxorubicin_mg_m2": None,
-                    "history.prior_regimens": ["Epirubicin + ifosfamide"],
+                    "history.treatment_lines": [epirubicin],
                 }
             ),
             KB,
         )
         is True
     )
-    assert prior_anthracycline(make({"patient.cumulative_doxorubicin_mg_m2": None}), KB) is None
-    later = make(
-        {"history.systemic_lines_advanced": 1, "patient.cumulative_doxorubicin_mg_m2": 300}
-    )
+    # Dose not recorded: no anthracycline only when the lines are recorded (as none here).
+    assert prior_anthracycline(make({"patient.cumulative_doxorubicin_mg_m2": None}), KB) is False
+    unknown = {"patient.cumulative_doxorubicin_mg_m2": None, "history.treatment_lines": DELETE}
+    assert prior_anthracycline(make(unknown), KB) is None
+    later = make({**ONE_LINE, "patient.cumulative_doxorubicin_mg_m2": 300})
     assert excluded_by_prior_treatment(OPTIONS["doxorubicin-later-line"], later, KB)
-    naive = make(
-        {
-            "history.systemic_lines_advanced": 1,
-            "history.prior_regimens": ["gemcitabine + docetaxel"],
-        }
-    )
+    naive = make({"history.treatment_lines": [advanced("gemcitabine", "docetaxel")]})
     assert excluded_by_prior_treatment(OPTIONS["doxorubicin-later-line"], naive, KB) is None
 
 
@@ -238,9 +250,7 @@ def test_later_line_after_doxorubicin_progression() -> None:
     recs = run(
         make(
             {
-                "history.systemic_lines_advanced": 1,
-                "history.prior_regimens": ["doxorubicin"],
-                "history.progressed_on_last_line": True,
+                "history.treatment_lines": [advanced("doxorubicin", stop="progression")],
                 "patient.cumulative_doxorubicin_mg_m2": 300,
             }
         )
@@ -259,8 +269,7 @@ def test_uterine_olaparib_needs_the_biomarker_and_says_a092104_was_negative() ->
         "tumor.site": "uterus",
         "tumor.depth": None,
         "tumor.uterine_extension": "confined",
-        "history.systemic_lines_advanced": 1,
-        "history.prior_regimens": ["doxorubicin"],
+        "history.treatment_lines": [advanced("doxorubicin")],
         "patient.cumulative_doxorubicin_mg_m2": 300,
     }
     without = run(make(uterine))
@@ -278,9 +287,7 @@ def test_unknown_ecog_is_offered_with_a_check() -> None:
 
 
 def test_trials_are_open_first_with_urls_dates_and_checks() -> None:
-    recs = run(
-        make({"history.systemic_lines_advanced": 1, "patient.cumulative_doxorubicin_mg_m2": 300})
-    )
+    recs = run(make({**ONE_LINE, "patient.cumulative_doxorubicin_mg_m2": 300}))
     assert recs.trials
     landmark = [TRIALS[t.nct].landmark for t in recs.trials]
     assert landmark == sorted(landmark), "open trials must come before landmark ones"
@@ -304,9 +311,7 @@ def test_saludo_matches_first_line_anthracycline_naive_and_says_why() -> None:
 
 
 def test_a_trial_closed_since_curation_is_no_longer_shown() -> None:
-    later = make(
-        {"history.systemic_lines_advanced": 1, "patient.cumulative_doxorubicin_mg_m2": 300}
-    )
+    later = make({**ONE_LINE, "patient.cumulative_doxorubicin_mg_m2": 300})
     classification, found, _ = classified(later)
     assert "NCT05269355" in [t.nct for t in recommend(later, classification, found).trials]
     update = TrialStatusUpdate.model_validate(
@@ -345,7 +350,7 @@ def test_public_cases_meet_expected_words(
 
     checked = 0
     for case_id, exp in expected.items():
-        case = Case.model_validate(shared_cases[case_id])
+        case = parse_case(shared_cases[case_id])
         classification, found, grade = classified(case)
         recs = recommend(case, classification, found)
         option_names = names(recs.options)
@@ -372,7 +377,7 @@ def test_public_cases_meet_expected_words(
 def test_public_ecog3_case_gets_supportive_care_first(
     shared_cases: dict[str, dict[str, Any]],
 ) -> None:
-    recs = run(Case.model_validate(shared_cases["PUB-08"]))
+    recs = run(parse_case(shared_cases["PUB-08"]))
     assert recs.options[0].modality == "supportive"
     assert any(n.name.startswith("Trial SaLuDo") for n in recs.not_suitable)
 
@@ -394,11 +399,10 @@ def test_hard_safety_rules_hold_for_any_valid_case(case: Case) -> None:
         for t in recs.trials:
             assert not TRIALS[t.nct].anthracycline_arm
 
-    h = case.history
-    if h.progressed_on_last_line and h.prior_regimens:
-        last = h.prior_regimens[-1].casefold()
-        for o in offered:
-            assert not any(d in last for d in o.drugs), (o.id, last)
+    for tl in case.history.treatment_lines:
+        if tl.stop_reason == StopReason.progression:
+            for o in offered:
+                assert not set(tl.drugs) & set(o.drugs), (o.id, tl.drugs)
 
     ecog = case.patient.ecog
     if ecog is not None and ecog >= 3:

@@ -16,7 +16,7 @@ AJCC_RP = "AJCC8 retroperitoneum"
 FIGO = "FIGO 2009 uterine LMS"
 
 BASE: dict[str, Any] = {
-    "schema_version": 1,
+    "schema_version": 2,
     "case_id": "STAGE-01",
     "patient": {"age": 50, "sex": "female"},
     "tumor": {"site": "extremity", "size_cm": 8.0, "depth": "deep"},

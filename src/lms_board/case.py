@@ -147,6 +147,8 @@ def _schema_version(value: Any) -> Any:
 
 DrugId = Annotated[str, StringConstraints(min_length=1, max_length=41), AfterValidator(_known_drug)]
 LongText = Annotated[str, StringConstraints(max_length=500)]
+#: Drugs one treatment line may list (each at most once; more than the vocabulary holds).
+MAX_DRUGS_PER_LINE = 40
 
 
 class CodedComorbidity(StrictModel):
@@ -188,7 +190,8 @@ class TreatmentLine(StrictModel):
     nullable: ClassVar[tuple[str, ...]] = ("drugs", "other_drugs", "doses_mg_m2")
     setting: LineSetting
     line: StrictInt | None = Field(default=None, ge=1, le=15)
-    drugs: list[DrugId] = Field(default_factory=list, max_length=8)
+    #: No cap below the vocabulary's size: a v1 regimen text naming many drugs must upgrade.
+    drugs: list[DrugId] = Field(default_factory=list, max_length=MAX_DRUGS_PER_LINE)
     other_drugs: list[ShortText] = Field(default_factory=list, max_length=8)
     regimen: ShortText | None = None
     start_date: IsoDate | None = None
@@ -310,6 +313,14 @@ class Case(StrictModel):
         """The format version the case was read from (1: upgraded on read)."""
         return self._source_version
 
+    def __eq__(self, other: object) -> bool:
+        """Equal when the cases say the same (the version they were read from aside)."""
+        if not isinstance(other, Case):
+            return NotImplemented
+        return self.__dict__ == other.__dict__ and _private(self) == _private(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
     def free_text(self) -> dict[str, str]:
         """Every free-text value by its field path (``patient.comorbidities[0]``)."""
         out: dict[str, str] = {}
@@ -324,6 +335,10 @@ class Case(StrictModel):
 
     def to_json(self, indent: int | None = 2) -> str:
         return json.dumps(self.to_json_dict(), indent=indent, ensure_ascii=False)
+
+
+def _private(case: Case) -> dict[str, Any]:
+    return {k: v for k, v in (case.__pydantic_private__ or {}).items() if k != "_source_version"}
 
 
 def _free_text_items(case: Case) -> Iterator[tuple[str, str | None]]:
@@ -403,13 +418,14 @@ def cross_field_problems_raw(data: dict[str, Any]) -> list[str]:
     problems.extend(_treatment_line_problems(history.get("treatment_lines")))
     for i, rt in _items(history.get("radiotherapy_courses")):
         if _after(rt.get("end_date"), rt.get("start_date")):
-            problems.append(f"history.radiotherapy_courses[{i}].end_date: before its start_date")
+            base = f"history.radiotherapy_courses[{i}]"
+            problems.append(f"{base}.end_date: before {base}.start_date")
     return problems
 
 
 def _treatment_line_problems(lines: Any) -> list[str]:
     problems: list[str] = []
-    last_number = 0
+    last_number, last_path = 0, ""
     for i, tl in _items(lines):
         base = f"history.treatment_lines[{i}]"
         setting, number = tl.get("setting"), tl.get("line")
@@ -422,11 +438,12 @@ def _treatment_line_problems(lines: Any) -> list[str]:
             if number <= last_number:
                 problems.append(
                     f"{base}.line: advanced lines must be numbered in increasing order, "
-                    f"oldest first (line {number} after line {last_number})"
+                    f"oldest first (line {number} after line {last_number}, "
+                    f"{last_path}.line)"
                 )
-            last_number = number
+            last_number, last_path = number, base
         elif setting == LineSetting.advanced:
-            last_number += 1
+            last_number, last_path = last_number + 1, base
         raw_drugs = tl.get("drugs")
         drugs: list[Any] = raw_drugs if isinstance(raw_drugs, list) else []
         for d in sorted({d for d in drugs if isinstance(d, str) and drugs.count(d) > 1}):
@@ -436,7 +453,7 @@ def _treatment_line_problems(lines: Any) -> list[str]:
             if d not in drugs:
                 problems.append(f"{base}.doses_mg_m2.{d}: a dose for a drug not in {base}.drugs")
         if _after(tl.get("end_date"), tl.get("start_date")):
-            problems.append(f"{base}.end_date: before its start_date")
+            problems.append(f"{base}.end_date: before {base}.start_date")
         if tl.get("stop_reason") == StopReason.ongoing and tl.get("end_date") is not None:
             problems.append(
                 f"{base}.end_date: an ongoing line has no end date ({base}.stop_reason is 'ongoing')"

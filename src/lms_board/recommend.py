@@ -3,7 +3,7 @@ trial examples (with why each matches and what is left to check).
 
 Hard safety rules (``assessment.md``), each a small named function below:
 - never an anthracycline when the ``anthracycline_limit`` flag fires;
-- never a drug the disease progressed on in the last line;
+- never a drug the disease progressed on, in any treatment line;
 - no combination chemotherapy, and no trial requiring ECOG 0-1, at ECOG 3-4;
 - best supportive care is always offered at ECOG 3-4 (and then listed first).
 Example: progressed on doxorubicin at 450 mg/m² → every doxorubicin option is "not
@@ -22,7 +22,7 @@ from lms_board.assessment import (
     Option,
     TrialExample,
 )
-from lms_board.case import Case
+from lms_board.case import Case, StopReason
 from lms_board.knowledge import HasEvidence, knowledge
 from lms_board.knowledge.applies import (
     age_failure,
@@ -94,11 +94,16 @@ def excluded_by_anthracycline_limit(option: OptionRecord, flags: Sequence[Flag])
 
 
 def excluded_by_progression(option: OptionRecord, case: Case, kb: Knowledge) -> str | None:
-    """An option containing a drug the disease progressed on in the last line."""
+    """An option containing a drug the disease progressed on, in any treatment line."""
     shared = sorted(progressed_drugs(case, kb) & set(option.drugs))
     if not shared:
         return None
-    return f"Disease progressed on {' and '.join(shared)} in the last line."
+    where = [
+        n.label
+        for n in case.history.numbered_lines()
+        if n.line.stop_reason == StopReason.progression and set(n.line.drugs) & set(shared)
+    ]
+    return f"Disease progressed on {' and '.join(shared)} ({'; '.join(where)})."
 
 
 def excluded_by_performance(option: OptionRecord, case: Case) -> str | None:

@@ -33,4 +33,4 @@ def facts(stored: StoredCase, assessment: Assessment) -> None:
     for fact in case_facts(stored.case, assessment):
         label, value = st.columns([1, 6])
         label.markdown(f"**{escape_md(fact.label)}**")
-        value.text(fact.value)
+        value.text("\n".join(fact.items) if fact.items else fact.value)

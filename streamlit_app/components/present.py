@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from lms_board.assessment import Assessment
+from lms_board.export.text import history_items
 from lms_board.store import StoredCase
 from streamlit_app.components import session
 from streamlit_app.components.text import escape_md
@@ -35,6 +36,12 @@ def top_options(assessment: Assessment) -> None:
         st.markdown(escape_md(f"{option.intent} · {option.setting} · {option.strength}"))
     if len(assessment.options) > TOP_OPTIONS:
         st.caption(f"{len(assessment.options) - TOP_OPTIONS} more on the Options page.")
+
+
+def history(stored: StoredCase) -> None:
+    """The treatment so far, one row per event and treatment line, the latest last."""
+    st.markdown("### Treatment so far")
+    st.markdown("\n".join(f"- {escape_md(item)}" for item in history_items(stored.case)))
 
 
 def notes(stored: StoredCase) -> None:

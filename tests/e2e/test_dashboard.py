@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from conftest import SHARED_CASES_DIR
 from playwright.sync_api import Locator, Page, expect
 
 from lms_board.assess import assess
@@ -22,7 +23,7 @@ from lms_board.demo import demo_case
 from lms_board.store import database_url, open_store
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-SHARED_CASES = REPO_ROOT.parent / "shared" / "cases"
+SHARED_CASES = SHARED_CASES_DIR
 EXPORT_PAGE = REPO_ROOT / "pages" / "export.py"
 
 

@@ -31,6 +31,8 @@ BAD_CELLS: dict[str, tuple[str, ...]] = {
     "value": ("bogus", "<script>alert(1)</script>", "extremity\u200b", "N0 N1", "2026-13-01"),
     "ihc": ("desmin", "desmin=weak", "=positive", "desmin=positive; desmin=negative"),
     "metastases": ("moon", "lung:two", "lung:1:maybe", "lung:1:true:x", "lung:0", "lung; lung"),
+    "choices": ("amputate", "Surgery", "surgery; surgery", "<script>"),
+    "json": ("doxorubicin", "[", "{}", "[1]", "[{}]", '[{"setting": "second"}]', "NaN", "null"),
 }
 
 _BAD_CASE_IDS = ("DEMO 01", "x" * 41, "ДЕМО-01", "DEMO–01", "a/b", "<script>")
@@ -38,7 +40,6 @@ _REQUIRED = ("case_id", "patient.age", "patient.sex", "tumor.site")
 _LIST_ITEM_MAX = {
     "patient.comorbidities": 200,
     "pathology.molecular": 200,
-    "history.prior_regimens": 200,
 }
 _TEXT_MAX = {k: v for k, v in MAX_LENGTHS.items() if k in COLUMN_NAMES}
 _RANGED = {k: v for k, v in OUT_OF_RANGE.items() if k in COLUMN_NAMES}

@@ -94,8 +94,21 @@ def xss_case(case_id: str, texts: list[str]) -> Case:
     data["patient"]["comorbidities"] = [one(), one()]
     data["pathology"]["ihc"] = {one()[:40]: "positive", "desmin": "positive"}
     data["pathology"]["molecular"] = [one()]
+    data["patient"]["coded_comorbidities"] = [{"code": "other", "note": one()}]
     history = data.setdefault("history", {})
-    history["prior_regimens"] = [one(), "doxorubicin"]
+    history["treatment_lines"] = [
+        {
+            "setting": "advanced",
+            "line": 1,
+            "drugs": ["doxorubicin"],
+            "other_drugs": [one()],
+            "regimen": one(),
+            "note": next(pick)[:500],
+            "stop_reason": "progression",
+        },
+        {"setting": "advanced", "line": 2, "regimen": one(), "stop_reason": "ongoing"},
+    ]
+    history["radiotherapy_courses"] = [{"timing": "palliative", "region": one()}]
     history["patient_preference"] = next(pick)
     return parse_case(data)
 

@@ -50,6 +50,7 @@ h3 { font-size: 10pt; margin: .8rem 0 .3rem; }
 dl.facts { display: grid; grid-template-columns: 9rem 1fr; gap: .2rem 1rem; margin: 0; }
 dl.facts dt { color: var(--muted); font-weight: 700; }
 dl.facts dd { margin: 0; }
+dl.facts ul.lines { margin: 0; padding-left: 1.1rem; }
 .notes { white-space: pre-wrap; }
 .gap, .flag { color: var(--amber); }
 .ns { color: var(--red); font-weight: 700; }
@@ -179,7 +180,11 @@ def render_html(
     add("<h2>Case</h2>")
     add('<dl class="facts">')
     for fact in case_facts(c, a):
-        add(f"<dt>{e(fact.label)}</dt><dd>{e(fact.value)}</dd>")
+        if fact.items:
+            rows = "".join(f"<li>{e(row)}</li>" for row in fact.items)
+            add(f'<dt>{e(fact.label)}</dt><dd><ul class="lines">{rows}</ul></dd>')
+        else:
+            add(f"<dt>{e(fact.label)}</dt><dd>{e(fact.value)}</dd>")
     if c.notes:
         add(f'<dt>Notes</dt><dd class="notes">{e(clean(c.notes).strip())}</dd>')
     add("</dl>")

@@ -86,7 +86,12 @@ def render_markdown(
     add("## Case")
     add("")
     for fact in case_facts(c, a):
-        add(f"- **{md(fact.label)}:** {md(fact.value)}")
+        if fact.items:
+            add(f"- **{md(fact.label)}:**")
+            for row in fact.items:
+                add(f"  - {md(row)}")
+        else:
+            add(f"- **{md(fact.label)}:** {md(fact.value)}")
     if c.notes:
         add("")
         add("**Notes**")

@@ -38,6 +38,8 @@ from lms_board.export.text import (
     case_facts,
     decision_facts,
     generated_on,
+    history_fitted,
+    history_text,
     iso,
     knowledge_reviewed,
     next_visits,
@@ -54,6 +56,7 @@ GUTTER = 7.0
 LABEL_W = 17.0
 RELAX_TRIES = 8
 WRAP_LINES = 8  # no text on the page gets more lines than this
+HISTORY_LINES = 2  # the history keeps two lines when the other facts are down to one
 SECTION_GAP = 3.2
 FOOTER_H = 8.4
 
@@ -409,7 +412,11 @@ class OnePager:
         for fact in self.facts:
             if not p.dry:
                 p.lines(x, y + (BODY.line_h - LABEL.line_h), label_w, [fact.label], LABEL)
-            y += p.text(x + label_w, y, w - label_w, fact.value, BODY, self.b.fact_lines, "…")
+            value, room = fact.value, self.b.fact_lines
+            if fact.label == "History":
+                room = max(room, HISTORY_LINES)
+                value = self.history(w - label_w, room)
+            y += p.text(x + label_w, y, w - label_w, value, BODY, room, "…")
             y += 0.5
         notes = self.notes
         if notes:
@@ -422,6 +429,17 @@ class OnePager:
                 y += p.text(x + label_w, y, w - label_w, "see the full report", MORE_STYLE, 1)
             y += 0.5
         return y - y0
+
+    def history(self, w: float, room: int) -> str:
+        """The history in ``room`` lines; the oldest treatment lines give way first."""
+
+        def fits(text: str) -> bool:
+            return len(self.p.wrap(text, BODY, w)) <= room
+
+        fitted = history_fitted(self.case, fits)
+        if fitted != history_text(self.case):
+            self.p.cuts += 1
+        return fitted
 
     def classification(self, x: float, y: float, w: float) -> float:
         p, a, b = self.p, self.a, self.b

@@ -177,7 +177,8 @@ class Report:
         f, c = self.f, self.case
         f.heading("Case")
         for fact in case_facts(c, self.a):
-            f.kv(fact.label, fact.value)
+            for i, item in enumerate(fact.items or (fact.value,)):
+                f.kv(fact.label if i == 0 else "", item)
         if c.notes:
             f.sub("Case notes")
             for paragraph in clean(c.notes).split("\n"):

@@ -23,7 +23,14 @@ from pptx.util import Emu, Pt
 from lms_board import DISCLAIMER, __version__
 from lms_board.assessment import Assessment
 from lms_board.case import Case
-from lms_board.export.text import case_facts, generated_on, iso, knowledge_reviewed, one_line
+from lms_board.export.text import (
+    case_facts,
+    generated_on,
+    history_fitted,
+    iso,
+    knowledge_reviewed,
+    one_line,
+)
 
 CaseItem = tuple[Case, Assessment]
 
@@ -42,6 +49,7 @@ FONT = "DejaVu Sans"
 
 W, H = Emu(12192000), Emu(6858000)  # 13.333 × 7.5 in
 MM = 36000  # EMU per millimetre
+FACT_CHARS = 95  # characters of a case fact on the slide
 
 
 def cut(text: str, limit: int) -> str:
@@ -126,7 +134,11 @@ def _slide(prs: PresentationT, case: Case, a: Assessment, footer: str) -> None:
     tf = _box(slide, 12, 51, 150, 110)
     _para(tf, "CASE", 10, bold=True, color=NAVY, first=True)
     for fact in case_facts(case, a)[:8]:
-        _para(tf, f"{fact.label}: {cut(fact.value, 95)}", 11, space_after=1.5)
+        if fact.label == "History":  # the latest line is never the part that is cut
+            value = history_fitted(case, lambda text: len(text) <= FACT_CHARS)
+        else:
+            value = fact.value
+        _para(tf, f"{fact.label}: {cut(value, FACT_CHARS)}", 11, space_after=1.5)
     if a.workup_gaps:
         _para(tf, f"OPEN WORKUP GAPS ({len(a.workup_gaps)})", 10, bold=True, color=AMBER)
         for g in a.workup_gaps[:3]:

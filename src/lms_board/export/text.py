@@ -8,7 +8,7 @@ reads "G3 (differentiation 2 + mitoses 3 + necrosis 1 = 6)".
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from urllib.parse import urlsplit
@@ -180,6 +180,11 @@ def biopsy_text(case: Case) -> str:
         bits.append("IHC " + ", ".join(f"{one_line(k)} {sign[v.value]}" for k, v in p.ihc.items()))
     if p.molecular:
         bits.append("; ".join(one_line(m) for m in p.molecular))
+    ngs = _yes_no(p.tumor_ngs, "tumour NGS done", "no tumour NGS")
+    if ngs:
+        bits.append(ngs)
+    if p.hrd is not None:
+        bits.append(f"homologous recombination {words(p.hrd)}")
     return " · ".join(bits)
 
 
@@ -239,53 +244,207 @@ def extent_text(case: Case) -> str:
     return " · ".join(bits)
 
 
-def treatment_line_text(numbered: NumberedLine) -> str:
-    """One treatment line as a board reads it: ``line 2: gemcitabine + docetaxel, 6 cycles
-    (stopped: progression)``."""
+def _month(d: date | None) -> str:
+    return d.strftime("%Y-%m") if d is not None else ""
+
+
+def _span(start: date | None, end: date | None, ongoing: bool = False) -> str:
+    """``2025-08 to 2026-10``, ``since 2025-08``, ``until 2026-10`` or ``""``."""
+    if start is not None and end is not None:
+        return f"{_month(start)} to {_month(end)}"
+    if start is not None:
+        return f"since {_month(start)}" if ongoing else f"from {_month(start)}"
+    if end is not None:
+        return f"until {_month(end)}"
+    return ""
+
+
+def _drug(name: str) -> str:
+    from lms_board.drugs import drug_vocabulary
+
+    record = drug_vocabulary().get(name)
+    return record.display if record is not None else name.replace("-", " ")
+
+
+def _regimen(numbered: NumberedLine) -> str:
     tl = numbered.line
-    what = " + ".join([*(d.replace("-", " ") for d in tl.drugs), *map(one_line, tl.other_drugs)])
+    what = " + ".join([*map(_drug, tl.drugs), *map(one_line, tl.other_drugs)])
     if not what:
         what = one_line(tl.regimen) if tl.regimen else "regimen not recorded"
-    details = []
-    if tl.cycles:
-        details.append(f"{tl.cycles} cycle{'s' if tl.cycles > 1 else ''}")
-    if tl.best_response is not None and tl.best_response.value != "unknown":
-        details.append(f"best response {words(tl.best_response)}")
+    return f"{numbered.label}: {what}"
+
+
+def treatment_line_brief(numbered: NumberedLine) -> str:
+    """The shortest form of a line: ``line 4: eribulin (progression)``."""
+    stop = numbered.line.stop_reason
+    why = f" ({words(stop)})" if stop is not None and stop.value != "unknown" else ""
+    return _regimen(numbered) + why
+
+
+def treatment_line_text(numbered: NumberedLine, full: bool = False, short: bool = False) -> str:
+    """One treatment line as a board reads it, why it stopped first:
+    ``line 2: gemcitabine + docetaxel (2023-09 to 2024-04): stopped: progression, best response
+    partial response, 8 cycles``. ``full`` adds doses, the regimen as written and the note;
+    ``short`` keeps only the dates and why it stopped."""
+    tl = numbered.line
+    out = _regimen(numbered)
+    ongoing = tl.stop_reason is not None and tl.stop_reason.value == "ongoing"
+    when = _span(tl.start_date, tl.end_date, ongoing)
+    if when:
+        out += f" ({when})"
+    details: list[str] = []
     if tl.stop_reason is not None and tl.stop_reason.value != "unknown":
-        details.append(
-            "ongoing" if tl.stop_reason.value == "ongoing" else f"stopped: {words(tl.stop_reason)}"
-        )
-    tail = f" ({'; '.join(details)})" if details else ""
-    return f"{numbered.label}: {what}{tail}"
+        details.append("ongoing" if ongoing else f"stopped: {words(tl.stop_reason)}")
+    if not short:
+        if tl.best_response is not None and tl.best_response.value != "unknown":
+            details.append(f"best response {words(tl.best_response)}")
+        if tl.cycles:
+            details.append(f"{tl.cycles} cycle{'s' if tl.cycles > 1 else ''}")
+    if full:
+        details.extend(f"{_drug(d)} {dose:g} mg/m² in total" for d, dose in tl.doses_mg_m2.items())
+        if tl.regimen and (tl.drugs or tl.other_drugs):
+            details.append(f"as written: {one_line(tl.regimen)}")
+        if tl.note:
+            details.append(f"note: {one_line(tl.note)}")
+    return out + (": " + ", ".join(details) if details else "")
+
+
+def treatment_line_short(numbered: NumberedLine) -> str:
+    """A line with its dates and why it stopped: ``line 4: eribulin (2025-08 to 2026-10):
+    stopped: progression``."""
+    return treatment_line_text(numbered, short=True)
 
 
 def radiotherapy_text(course: RadiotherapyCourse) -> str:
+    """``RT postoperative right calf 66 Gy / 33 fr external beam (2024-11 to 2025-01)``."""
     bits = [f"RT {words(course.timing)}"]
     if course.region:
         bits.append(one_line(course.region))
     elif course.target is not None:
         bits.append(words(course.target))
     if course.dose_gy is not None:
-        bits.append(f"{course.dose_gy:g} Gy")
-    return " ".join(bits)
+        dose = f"{course.dose_gy:g} Gy"
+        if course.fractions is not None:
+            dose += f" / {course.fractions} fr"
+        bits.append(dose)
+    if course.technique is not None:
+        bits.append(words(course.technique))
+    when = _span(course.start_date, course.end_date)
+    return " ".join(bits) + (f" ({when})" if when else "")
+
+
+def _local_history(case: Case) -> list[str]:
+    """Surgery and radiotherapy, as history items."""
+    h = case.history
+    items: list[str] = []
+    if h.surgery_date is not None:
+        items.append(f"surgery {iso(h.surgery_date)}")
+    items.extend(radiotherapy_text(c) for c in h.radiotherapy_courses)
+    if not h.radiotherapy_known:
+        items.append("radiotherapy not recorded")
+    elif not h.radiotherapy_courses:
+        items.append("no radiotherapy")
+    return items
+
+
+def _systemic_history(case: Case, full: bool) -> list[str]:
+    h = case.history
+    if not h.systemic_history_known and not h.treatment_lines:
+        return ["systemic treatment not recorded"]
+    if not h.treatment_lines:
+        return ["no systemic treatment"]
+    return [treatment_line_text(n, full) for n in h.numbered_lines()]
+
+
+def history_items(case: Case, full: bool = False) -> list[str]:
+    """The treatment so far, one item per event, oldest first: surgery, radiotherapy courses,
+    then every treatment line (``full``: with doses, the regimen as written and notes)."""
+    return _local_history(case) + _systemic_history(case, full)
 
 
 def history_text(case: Case) -> str:
-    h = case.history
+    """The whole history on one line (``·`` between local treatment, ``→`` between lines)."""
+    local = " · ".join(_local_history(case))
+    systemic = " → ".join(_systemic_history(case, False))
+    return " · ".join(x for x in (local, systemic) if x)
+
+
+def history_fitted(case: Case, fits: Callable[[str], bool]) -> str:
+    """The history in the room a page has (``fits(text)``), never losing the latest line.
+
+    Shorter wordings come first (every line with dates and why it stopped, then drugs and
+    why it stopped); then the oldest treatment lines give way, named by their count ("+2
+    earlier lines: see the full report"), then surgery and radiotherapy. The last candidate
+    is the latest line alone, in its shortest form."""
+    whole = history_text(case)
+    if fits(whole):
+        return whole
+    lines = case.history.numbered_lines()
+    local = " · ".join(_local_history(case))
+    if not lines:
+        return whole
+    forms = (treatment_line_short, treatment_line_brief)
+    candidates = [
+        " · ".join(x for x in (local, " → ".join(form(n) for n in lines)) if x) for form in forms
+    ]
+    for keep in range(len(lines) - 1, 0, -1):
+        hidden = len(lines) - keep
+        earlier = f"+{hidden} earlier line{'s' if hidden > 1 else ''}: see the full report"
+        for form in forms:
+            recent = " → ".join(form(n) for n in lines[-keep:])
+            candidates.append(" · ".join(x for x in (local, earlier, recent) if x))
+        for form in forms:
+            recent = " → ".join(form(n) for n in lines[-keep:])
+            candidates.append(f"{earlier} → {recent}")
+    hidden = len(lines) - 1
+    earlier = f"+{hidden} earlier line{'s' if hidden > 1 else ''} → " if hidden else ""
+    candidates += [f"{earlier}{form(lines[-1])}" for form in forms]
+    return next((text for text in candidates if fits(text)), candidates[-1])
+
+
+def comorbidity_text(case: Case) -> str:
+    """Coded comorbidities (with eGFR, severity) and the free-text ones, or ``""``."""
+    p = case.patient
     bits: list[str] = []
-    if h.surgery_date is not None:
-        bits.append(f"surgery {iso(h.surgery_date)}")
-    bits.extend(radiotherapy_text(c) for c in h.radiotherapy_courses)
-    lines = h.numbered_lines()
-    if lines:
-        bits.append(" → ".join(treatment_line_text(n) for n in lines))
-    return " · ".join(bits) or "no treatment recorded"
+    for c in p.coded_comorbidities:
+        text = one_line(c.note) if c.code.value == "other" and c.note else words(c.code)
+        extra = [words(c.severity)] if c.severity is not None else []
+        if c.egfr_ml_min is not None:
+            extra.append(f"eGFR {c.egfr_ml_min} mL/min")
+        if c.note and c.code.value != "other":
+            extra.append(one_line(c.note))
+        bits.append(text + (f" ({', '.join(extra)})" if extra else ""))
+    coded_notes = {one_line(c.note) for c in p.coded_comorbidities if c.note}
+    bits.extend(one_line(c) for c in p.comorbidities if one_line(c) not in coded_notes)
+    return "; ".join(b for b in bits if b)
+
+
+def patient_factors_text(case: Case) -> str:
+    """Menopausal status, the wish to preserve fertility and what the patient declines."""
+    p = case.patient
+    bits: list[str] = []
+    if p.menopausal_status is not None:
+        bits.append(words(p.menopausal_status))
+    fertility = _yes_no(
+        p.wishes_fertility_preservation,
+        "wishes to preserve fertility",
+        "no wish to preserve fertility",
+    )
+    if fertility:
+        bits.append(fertility)
+    if p.declines:
+        bits.append("declines " + ", ".join(words(d) for d in p.declines))
+    return " · ".join(bits)
 
 
 @dataclass(frozen=True)
 class Fact:
+    """One row of the case summary; ``items`` (when given) are its value as a list, for
+    the renderers that show one row per item (the history: one row per line)."""
+
     label: str
     value: str
+    items: tuple[str, ...] = ()
 
 
 def case_facts(case: Case, assessment: Assessment) -> list[Fact]:
@@ -298,10 +457,14 @@ def case_facts(case: Case, assessment: Assessment) -> list[Fact]:
         Fact("Biopsy", biopsy_text(case)),
         Fact("Workup", workup_text(case)),
         Fact("Extent", extent_text(case)),
-        Fact("History", history_text(case)),
+        Fact("History", history_text(case), tuple(history_items(case, full=True))),
     ]
-    if case.patient.comorbidities:
-        facts.append(Fact("Comorbid.", "; ".join(one_line(c) for c in case.patient.comorbidities)))
+    comorbidities = comorbidity_text(case)
+    if comorbidities:
+        facts.append(Fact("Comorbid.", comorbidities))
+    factors = patient_factors_text(case)
+    if factors:
+        facts.append(Fact("Factors", factors))
     if case.history.patient_preference:
         facts.append(Fact("Preference", one_line(case.history.patient_preference)))
     return facts

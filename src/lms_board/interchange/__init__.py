@@ -11,6 +11,7 @@ from pathlib import Path
 
 from lms_board.interchange.csv_cases import COLUMN_NAMES, cases_to_csv, read_csv_cases
 from lms_board.interchange.fhir_bundle import (
+    FHIR_DROPPED,
     FHIR_FIELDS,
     cases_to_fhir_bundle,
     cases_to_fhir_json,
@@ -21,6 +22,7 @@ from lms_board.interchange.result import ImportIssue, ImportResult
 
 __all__ = [
     "COLUMN_NAMES",
+    "FHIR_DROPPED",
     "FHIR_FIELDS",
     "ImportIssue",
     "ImportResult",

@@ -1,15 +1,23 @@
 """Cases as a flat CSV sheet, one case per row (``docs/csv-format.md``).
 
-Columns are the case format's dotted field names (``patient.age``); an empty cell means "not
-known". Lists are joined with ``; ``, IHC as ``desmin=positive; sma=positive`` and metastases
-as ``lung:2:true; liver:1:false`` (site:count:resectable; ``none`` = checked, none found). A backslash escapes ``;``, ``=``
-and itself inside a list item. Row numbers count the header as row 1, as a spreadsheet does.
+Columns are the case format's dotted field names (``patient.age``), derived from the model;
+an empty cell means "not known". Lists are joined with ``; ``, IHC as
+``desmin=positive; sma=positive``, metastases as ``lung:2:true; liver:1:false``
+(site:count:resectable; ``none`` = checked, none found) and what the patient declines as
+``amputation; radiotherapy`` (``none`` = declines nothing). A backslash escapes ``;``, ``=``
+and itself inside a list item. The lists of objects of format v2 (treatment lines,
+radiotherapy courses, coded comorbidities) are one JSON array per cell, exactly as in a case
+file (``[]`` = none). The export writes format v2; a sheet with format v1 columns
+(``history.prior_regimens``...) is read as format v1 and upgraded. Row numbers count the
+header as row 1, as a spreadsheet does.
 """
 
 from __future__ import annotations
 
 import csv
+import enum
 import io
+import json
 import math
 import types
 from collections.abc import Iterable
@@ -19,14 +27,18 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel
 
 from lms_board.case import Case
+from lms_board.case_v1 import CaseV1
 from lms_board.interchange.result import ImportResult
 
-ColumnKind = Literal["text", "int", "float", "value", "bool", "list", "ihc", "metastases"]
+ColumnKind = Literal[
+    "text", "int", "float", "value", "bool", "list", "choices", "ihc", "metastases", "json"
+]
 
 LIST_SEPARATOR = "; "
-#: The metastases cell of a case whose distant extent was checked and found clear ([]);
-#: an empty cell means distant extent not recorded.
-NO_METASTASES = "none"
+#: The cell of a recorded empty list (metastases: checked, none found; declines: nothing);
+#: an empty cell means not recorded.
+NO_ITEMS = "none"
+NO_METASTASES = NO_ITEMS
 MAX_CSV_BYTES = 20 * 1024 * 1024
 
 
@@ -58,6 +70,11 @@ def _kind(path: str, annotation: Any) -> ColumnKind:
     if path == "pathology.ihc":
         return "ihc"
     if get_origin(base) is list:
+        item = _base_type(get_args(base)[0])
+        if isinstance(item, type) and issubclass(item, BaseModel):
+            return "json"
+        if isinstance(item, type) and issubclass(item, enum.Enum):
+            return "choices"
         return "list"
     if base is str:
         return "text"
@@ -70,9 +87,9 @@ def _kind(path: str, annotation: Any) -> ColumnKind:
     return "value"
 
 
-def _columns() -> tuple[CsvColumn, ...]:
+def _columns(model: type[BaseModel]) -> tuple[CsvColumn, ...]:
     out: list[CsvColumn] = []
-    for name, info in Case.model_fields.items():
+    for name, info in model.model_fields.items():
         base = _base_type(info.annotation)
         if isinstance(base, type) and issubclass(base, BaseModel):
             for sub, sub_info in base.model_fields.items():
@@ -83,10 +100,16 @@ def _columns() -> tuple[CsvColumn, ...]:
     return tuple(out)
 
 
-#: Every column, in the order the export writes them (the case format's field order).
-COLUMNS: tuple[CsvColumn, ...] = _columns()
+#: Every column of format v2, in the order the export writes them (the model's field order).
+COLUMNS: tuple[CsvColumn, ...] = _columns(Case)
 COLUMN_NAMES: tuple[str, ...] = tuple(c.name for c in COLUMNS)
 _BY_NAME = {c.name: c for c in COLUMNS}
+#: The columns of a format v1 sheet (read, never written).
+V1_COLUMNS: tuple[CsvColumn, ...] = _columns(CaseV1)
+_V1_BY_NAME = {c.name: c for c in V1_COLUMNS}
+#: Columns only format v1 has (its history fields), and only format v2 has.
+V1_ONLY: tuple[str, ...] = tuple(n for n in _V1_BY_NAME if n not in _BY_NAME)
+V2_ONLY: tuple[str, ...] = tuple(n for n in _BY_NAME if n not in _V1_BY_NAME)
 
 
 # -- list cells ---------------------------------------------------------------------------
@@ -141,18 +164,22 @@ def _items(cell: str) -> list[str]:
 # -- writing ------------------------------------------------------------------------------
 
 
-def _cell(column: CsvColumn, value: Any, known: bool = True) -> str:
+def _cell(column: CsvColumn, value: Any) -> str:
     if value is None:
         return ""
     if column.kind == "bool":
         return "true" if value else "false"
     if column.kind == "list":
         return LIST_SEPARATOR.join(_escape(str(v)) for v in value)
+    if column.kind == "choices":
+        return LIST_SEPARATOR.join(str(v) for v in value) if value else NO_ITEMS
+    if column.kind == "json":
+        return json.dumps(value, ensure_ascii=False)
     if column.kind == "ihc":
         return LIST_SEPARATOR.join(f"{_escape(k, ';=')}={v}" for k, v in value.items())
     if column.kind == "metastases":
         if not value:
-            return NO_METASTASES if known else ""
+            return NO_METASTASES
         return LIST_SEPARATOR.join(
             ":".join(
                 (
@@ -167,15 +194,14 @@ def _cell(column: CsvColumn, value: Any, known: bool = True) -> str:
 
 
 def case_row(case: Case) -> dict[str, str]:
-    """One case as ``{column: cell}``."""
-    data = case.model_dump(mode="json")
+    """One case as ``{column: cell}`` (format v2; a field not given is an empty cell)."""
+    data = case.to_json_dict()
     row: dict[str, str] = {}
     for column in COLUMNS:
         node: Any = data
         for part in column.name.split("."):
             node = node.get(part) if isinstance(node, dict) else None
-        known = column.kind != "metastases" or case.extent.metastases_known
-        row[column.name] = _cell(column, node, known)
+        row[column.name] = _cell(column, node)
     return row
 
 
@@ -252,6 +278,26 @@ def _metastases(cell: str) -> list[dict[str, Any]]:
     return out
 
 
+def _choices(cell: str) -> list[str]:
+    if cell.strip().lower() == NO_ITEMS:
+        return []
+    return [item for item in _items(cell)]
+
+
+def _json_list(cell: str) -> list[Any]:
+    try:
+        value = json.loads(cell, parse_constant=_no_constant)
+    except (ValueError, RecursionError) as exc:
+        raise _CellError(f"expected a JSON list such as [{{...}}] ({exc})") from None
+    if not isinstance(value, list):
+        raise _CellError(f"expected a JSON list such as [{{...}}], not {type(value).__name__}")
+    return value
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not allowed")
+
+
 def _convert(column: CsvColumn, cell: str) -> Any:
     if column.kind == "text":
         return cell
@@ -259,6 +305,10 @@ def _convert(column: CsvColumn, cell: str) -> Any:
         return _bool(cell)
     if column.kind == "list":
         return [_unescape(item) for item in _items(cell)]
+    if column.kind == "choices":
+        return _choices(cell)
+    if column.kind == "json":
+        return _json_list(cell)
     if column.kind == "ihc":
         return _ihc(cell)
     if column.kind == "metastases":
@@ -278,12 +328,19 @@ def _put(data: dict[str, Any], dotted: str, value: Any) -> None:
     node[last] = value
 
 
-def row_to_case_dict(header: list[str], cells: list[str]) -> tuple[dict[str, Any], list[str]]:
-    """A case dict from one row, and the ``field: problem`` messages of cells that did not read."""
-    data: dict[str, Any] = {"schema_version": 1}
+def row_to_case_dict(
+    header: list[str], cells: list[str], version: int = 2
+) -> tuple[dict[str, Any], list[str]]:
+    """A case dict from one row of a format ``version`` sheet (its ``schema_version`` cell
+    decides when given), and the ``field: problem`` messages of cells that did not read."""
+    given = dict(zip(header, cells, strict=False)).get("schema_version", "").strip()
+    if given in ("1", "2"):
+        version = int(given)
+    by_name = _V1_BY_NAME if version == 1 else _BY_NAME
+    data: dict[str, Any] = {"schema_version": version}
     problems: list[str] = []
     for name, cell in zip(header, cells, strict=False):
-        column = _BY_NAME[name]
+        column = by_name.get(name) or _BY_NAME.get(name) or _V1_BY_NAME[name]
         if cell == "" or (column.kind != "text" and not cell.strip()):
             continue
         try:
@@ -318,8 +375,22 @@ def read_csv_cases(data: str | bytes, source: str = "upload.csv") -> ImportResul
         result.add_error(source, "row 1", "no header row (the first row must name the columns)")
         return result
     header = [name.strip() for name in rows[0]]
-    unknown = [n for n in header if n not in _BY_NAME]
+    unknown = [n for n in header if n not in _BY_NAME and n not in _V1_BY_NAME]
     duplicates = sorted({n for n in header if header.count(n) > 1})
+    v1_only = [n for n in header if n in V1_ONLY]
+    v2_only = [n for n in header if n in V2_ONLY]
+    if v1_only and v2_only:
+        result.add_error(
+            source,
+            "row 1",
+            "mixes case format v1 columns ("
+            + ", ".join(v1_only)
+            + ") with format v2 columns ("
+            + ", ".join(v2_only)
+            + "): use one format per sheet (see docs/csv-format.md)",
+        )
+        return result
+    version = 1 if v1_only else 2
     if unknown or duplicates:
         if unknown:
             result.add_error(
@@ -342,6 +413,6 @@ def read_csv_cases(data: str | bytes, source: str = "upload.csv") -> ImportResul
                 source, where, f"{len(cells)} cells but the header names {len(header)} columns"
             )
             continue
-        case_data, problems = row_to_case_dict(header, cells)
+        case_data, problems = row_to_case_dict(header, cells, version)
         result.add_parsed(case_data, problems, source=source, where=where, seen=seen)
     return result

@@ -2,27 +2,39 @@
 
 Per case: a Patient with sex only (no name, no identifier, no birth date), an age
 Observation, the primary cancer Condition (leiomyosarcoma, ICD-O-3 8890/3; it carries the
-pseudonymous ``case_id``), the stage group, tumour size and ECOG Observations, and one
-secondary cancer Condition per metastatic site. Codes follow mCODE (LOINC 21908-9/21914-7 stage
-group, 21889-1 tumour size with 33728-7 greatest dimension, 89247-1 ECOG; SNOMED CT 128462008
-secondary malignant neoplasm) but the resources do not claim mCODE profile conformance.
+pseudonymous ``case_id``), the stage group, tumour size and ECOG Observations, one
+secondary cancer Condition per metastatic site, and from case format v2: one
+MedicationStatement per treatment line (its drugs as the ingredients of a contained
+Medication), one Procedure per radiotherapy course and one Condition per coded comorbidity.
+Codes follow mCODE where it has one (LOINC 21908-9/21914-7 stage group, 21889-1 tumour size
+with 33728-7 greatest dimension, 89247-1 ECOG; SNOMED CT 128462008 secondary malignant
+neoplasm; SNOMED CT 108290001 radiotherapy, the category code of HL7 CodeX Radiation
+Therapy), but the resources do not claim mCODE or CodeX profile conformance. What has no
+standard code here (drug ids, line setting and number, stop reason, best response, cycles,
+cumulative dose, radiotherapy timing/target/technique/dose/fractions, comorbidity code,
+severity and eGFR) is carried in ``urn:lms-board:`` code systems and extensions, so a
+receiving system sees the values as text and LMS Board reads them back exactly.
 
 Import reads back exactly the fields the export carries (:data:`FHIR_FIELDS`); the stage group
-is derived by the assessment and is not imported.
+is derived by the assessment and is not imported. Everything else of a case is left out of
+the bundle (:data:`FHIR_DROPPED`): use the case-format JSON for a complete copy.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.condition import Condition
+from fhir.resources.R4B.medicationstatement import MedicationStatement
 from fhir.resources.R4B.observation import Observation
 from fhir.resources.R4B.patient import Patient
+from fhir.resources.R4B.procedure import Procedure
 from pydantic import ValidationError
 
 from lms_board.case import Case, MetastasisSite
@@ -40,6 +52,35 @@ FHIR_FIELDS: tuple[str, ...] = (
     "extent.metastases[].site",
     "extent.metastases[].count",
     "extent.metastases[].resectable",
+    "patient.coded_comorbidities[]",
+    "history.treatment_lines[]",
+    "history.radiotherapy_courses[]",
+)
+#: What a FHIR export leaves out (a case-format JSON export keeps it).
+FHIR_DROPPED: tuple[str, ...] = (
+    "board_date",
+    "presenter",
+    "question",
+    "notes",
+    "patient.lvef_percent",
+    "patient.cumulative_doxorubicin_mg_m2",
+    "patient.comorbidities",
+    "patient.menopausal_status",
+    "patient.wishes_fertility_preservation",
+    "patient.declines",
+    "tumor.depth",
+    "tumor.presentation",
+    "tumor.uterine_extension",
+    "tumor.morcellated",
+    "pathology",
+    "workup",
+    "extent.nodes",
+    "extent.disease_free_interval_months",
+    "extent.primary_resectability",
+    "extent.limb_salvage_feasible",
+    "extent.neurovascular_involvement",
+    "history.surgery_date",
+    "history.patient_preference",
 )
 
 LOINC = "http://loinc.org"
@@ -58,6 +99,38 @@ LESION_COUNT_EXT = "urn:lms-board:fhir:extension:lesion-count"
 RESECTABLE_EXT = "urn:lms-board:fhir:extension:resectable"
 #: On the primary Condition: distant extent was recorded (so no secondary Condition = none found).
 METASTASES_RECORDED_EXT = "urn:lms-board:fhir:extension:metastases-recorded"
+#: On the primary Condition: the v2 lists were recorded (so no resource = none).
+LINES_RECORDED_EXT = "urn:lms-board:fhir:extension:treatment-lines-recorded"
+RADIOTHERAPY_RECORDED_EXT = "urn:lms-board:fhir:extension:radiotherapy-recorded"
+COMORBIDITIES_RECORDED_EXT = "urn:lms-board:fhir:extension:comorbidities-recorded"
+#: Place of a treatment line, course or comorbidity in its list (0 = first, oldest).
+ORDER_EXT = "urn:lms-board:fhir:extension:order"
+LINE_SETTING_EXT = "urn:lms-board:fhir:extension:line-setting"
+LINE_NUMBER_EXT = "urn:lms-board:fhir:extension:line-number"
+CYCLES_EXT = "urn:lms-board:fhir:extension:cycles"
+BEST_RESPONSE_EXT = "urn:lms-board:fhir:extension:best-response"
+CUMULATIVE_DOSE_EXT = "urn:lms-board:fhir:extension:cumulative-dose"
+RT_TIMING_EXT = "urn:lms-board:fhir:extension:radiotherapy-timing"
+RT_TECHNIQUE_EXT = "urn:lms-board:fhir:extension:radiotherapy-technique"
+RT_DOSE_EXT = "urn:lms-board:fhir:extension:radiotherapy-dose"
+RT_FRACTIONS_EXT = "urn:lms-board:fhir:extension:radiotherapy-fractions"
+EGFR_EXT = "urn:lms-board:fhir:extension:egfr"
+DRUG_SYSTEM = "urn:lms-board:drug"
+STOP_REASON_SYSTEM = "urn:lms-board:stop-reason"
+RESPONSE_SYSTEM = "urn:lms-board:best-response"
+RT_TARGET_SYSTEM = "urn:lms-board:radiotherapy-target"
+COMORBIDITY_SYSTEM = "urn:lms-board:comorbidity"
+SEVERITY_SYSTEM = "urn:lms-board:severity"
+CONDITION_CATEGORY = "http://terminology.hl7.org/CodeSystem/condition-category"
+RADIOTHERAPY = (SNOMED, "108290001", "Radiation oncology AND/OR radiotherapy (procedure)")
+#: MedicationStatement.status by why the line stopped.
+_STATEMENT_STATUS = {
+    "ongoing": "active",
+    "completed": "completed",
+    "progression": "stopped",
+    "toxicity": "stopped",
+    "patient_choice": "stopped",
+}
 
 AGE = (LOINC, "30525-0", "Age")
 ECOG = (LOINC, "89247-1", "ECOG Performance Status score")
@@ -144,8 +217,9 @@ def case_resources(case: Case) -> list[tuple[str, dict[str, Any]]]:
     site = case.tumor.site
     # The site is coded; the free-text location, when known, is the body site's text.
     body_site: dict[str, Any] = {"coding": [{"system": TUMOR_SITE_SYSTEM, "code": site.value}]}
-    if case.tumor.location:  # FHIR strings cannot be empty: "" is exported as not known
-        body_site["text"] = case.tumor.location
+    location = fhir_text(case.tumor.location)
+    if location is not None:  # FHIR strings cannot be empty: "" is exported as not known
+        body_site["text"] = location
     primary: dict[str, Any] = {
         "resourceType": "Condition",
         "id": primary_id,
@@ -153,6 +227,12 @@ def case_resources(case: Case) -> list[tuple[str, dict[str, Any]]]:
         "extension": [
             {"url": HISTOLOGY_EXT, "valueCodeableConcept": _concept(LEIOMYOSARCOMA_ICDO3)},
             {"url": METASTASES_RECORDED_EXT, "valueBoolean": case.extent.metastases_known},
+            {"url": LINES_RECORDED_EXT, "valueBoolean": case.history.systemic_history_known},
+            {"url": RADIOTHERAPY_RECORDED_EXT, "valueBoolean": case.history.radiotherapy_known},
+            {
+                "url": COMORBIDITIES_RECORDED_EXT,
+                "valueBoolean": case.patient.given("coded_comorbidities"),
+            },
         ],
         "code": {"coding": [_coding(LEIOMYOSARCOMA_ICDO3)], "text": "Leiomyosarcoma"},
         "bodySite": [body_site],
@@ -233,7 +313,158 @@ def case_resources(case: Case) -> list[tuple[str, dict[str, Any]]]:
                 Condition.model_validate(secondary).model_dump(mode="json", exclude_none=True),
             )
         )
+    entries += _treatment_line_resources(case, patient_url, primary_url)
+    entries += _radiotherapy_resources(case, patient_url, primary_url)
+    entries += _comorbidity_resources(case, patient_url)
     return entries
+
+
+def fhir_text(text: str | None) -> str | None:
+    """Free text as a FHIR string, or ``None`` for text FHIR cannot hold (empty, or only
+    white space other than spaces and line breaks): exported as not known."""
+    if text is None or not re.search(r"[ \r\n\t\S]", text):
+        return None
+    return text
+
+
+def _extension(url: str, **value: Any) -> dict[str, Any]:
+    return {"url": url, **value}
+
+
+def _code(system: str, code: str, text: str | None = None) -> dict[str, Any]:
+    return {"coding": [{"system": system, "code": code}], "text": text or code.replace("_", " ")}
+
+
+def _period(start: date | None, end: date | None) -> dict[str, str] | None:
+    period = {k: v.isoformat() for k, v in (("start", start), ("end", end)) if v is not None}
+    return period or None
+
+
+def _treatment_line_resources(
+    case: Case, patient_url: str, primary_url: str
+) -> list[tuple[str, dict[str, Any]]]:
+    out: list[tuple[str, dict[str, Any]]] = []
+    for i, tl in enumerate(case.history.treatment_lines):
+        rid, url = _urn(case.case_id, f"treatment-line/{i}")
+        ingredients: list[dict[str, Any]] = []
+        for drug in tl.drugs:
+            item: dict[str, Any] = {"itemCodeableConcept": _code(DRUG_SYSTEM, drug)}
+            dose = tl.doses_mg_m2.get(drug)
+            if dose is not None:
+                quantity = {"value": dose, "unit": "mg/m2", "system": UCUM, "code": "mg/m2"}
+                item["extension"] = [_extension(CUMULATIVE_DOSE_EXT, valueQuantity=quantity)]
+            ingredients.append(item)
+        for other in tl.other_drugs:
+            text = fhir_text(other)
+            if text is not None:
+                ingredients.append({"itemCodeableConcept": {"text": text}})
+        medication: dict[str, Any] = {"resourceType": "Medication", "id": "regimen"}
+        if ingredients:
+            medication["ingredient"] = ingredients
+        regimen = fhir_text(tl.regimen)
+        if regimen is not None:
+            medication["code"] = {"text": regimen}
+        extensions = [
+            _extension(ORDER_EXT, valueInteger=i),
+            _extension(LINE_SETTING_EXT, valueCode=tl.setting.value),
+        ]
+        if tl.line is not None:
+            extensions.append(_extension(LINE_NUMBER_EXT, valueInteger=tl.line))
+        if tl.cycles is not None:
+            extensions.append(_extension(CYCLES_EXT, valueInteger=tl.cycles))
+        if tl.best_response is not None:
+            response = _code(RESPONSE_SYSTEM, tl.best_response.value)
+            extensions.append(_extension(BEST_RESPONSE_EXT, valueCodeableConcept=response))
+        stop = tl.stop_reason.value if tl.stop_reason is not None else None
+        body: dict[str, Any] = {
+            "resourceType": "MedicationStatement",
+            "id": rid,
+            "extension": extensions,
+            "contained": [medication],
+            "status": _STATEMENT_STATUS.get(stop or "", "unknown"),
+            "medicationReference": {"reference": "#regimen"},
+            "subject": {"reference": patient_url},
+            "reasonReference": [{"reference": primary_url}],
+        }
+        if stop is not None:
+            body["statusReason"] = [_code(STOP_REASON_SYSTEM, stop)]
+        period = _period(tl.start_date, tl.end_date)
+        if period:
+            body["effectivePeriod"] = period
+        note = fhir_text(tl.note)
+        if note is not None:
+            body["note"] = [{"text": note}]
+        resource = MedicationStatement.model_validate(body)
+        out.append((url, resource.model_dump(mode="json", exclude_none=True)))
+    return out
+
+
+def _radiotherapy_resources(
+    case: Case, patient_url: str, primary_url: str
+) -> list[tuple[str, dict[str, Any]]]:
+    out: list[tuple[str, dict[str, Any]]] = []
+    for i, rt in enumerate(case.history.radiotherapy_courses):
+        rid, url = _urn(case.case_id, f"radiotherapy/{i}")
+        extensions = [
+            _extension(ORDER_EXT, valueInteger=i),
+            _extension(RT_TIMING_EXT, valueCode=rt.timing.value),
+        ]
+        if rt.technique is not None:
+            extensions.append(_extension(RT_TECHNIQUE_EXT, valueCode=rt.technique.value))
+        if rt.dose_gy is not None:
+            dose = {"value": rt.dose_gy, "unit": "Gy", "system": UCUM, "code": "Gy"}
+            extensions.append(_extension(RT_DOSE_EXT, valueQuantity=dose))
+        if rt.fractions is not None:
+            extensions.append(_extension(RT_FRACTIONS_EXT, valueInteger=rt.fractions))
+        body: dict[str, Any] = {
+            "resourceType": "Procedure",
+            "id": rid,
+            "extension": extensions,
+            "status": "completed" if rt.end_date is not None else "unknown",
+            "code": _concept(RADIOTHERAPY),
+            "subject": {"reference": patient_url},
+            "reasonReference": [{"reference": primary_url}],
+        }
+        site: dict[str, Any] = {}
+        if rt.target is not None:
+            site["coding"] = [{"system": RT_TARGET_SYSTEM, "code": rt.target.value}]
+        region = fhir_text(rt.region)
+        if region is not None:
+            site["text"] = region
+        if site:
+            body["bodySite"] = [site]
+        period = _period(rt.start_date, rt.end_date)
+        if period:
+            body["performedPeriod"] = period
+        resource = Procedure.model_validate(body)
+        out.append((url, resource.model_dump(mode="json", exclude_none=True)))
+    return out
+
+
+def _comorbidity_resources(case: Case, patient_url: str) -> list[tuple[str, dict[str, Any]]]:
+    out: list[tuple[str, dict[str, Any]]] = []
+    for i, c in enumerate(case.patient.coded_comorbidities):
+        rid, url = _urn(case.case_id, f"comorbidity/{i}")
+        extensions = [_extension(ORDER_EXT, valueInteger=i)]
+        if c.egfr_ml_min is not None:
+            egfr = {"value": c.egfr_ml_min, "unit": "mL/min", "system": UCUM, "code": "mL/min"}
+            extensions.append(_extension(EGFR_EXT, valueQuantity=egfr))
+        body: dict[str, Any] = {
+            "resourceType": "Condition",
+            "id": rid,
+            "extension": extensions,
+            "category": [{"coding": [{"system": CONDITION_CATEGORY, "code": "problem-list-item"}]}],
+            "code": _code(COMORBIDITY_SYSTEM, c.code.value),
+            "subject": {"reference": patient_url},
+        }
+        if c.severity is not None:
+            body["severity"] = _code(SEVERITY_SYSTEM, c.severity.value)
+        note = fhir_text(c.note)
+        if note is not None:
+            body["note"] = [{"text": note}]
+        resource = Condition.model_validate(body)
+        out.append((url, resource.model_dump(mode="json", exclude_none=True)))
+    return out
 
 
 def cases_to_fhir_bundle(
@@ -356,6 +587,9 @@ def _case_from_resources(
         patient_data["sex"] = patient["gender"]
     tumor: dict[str, Any] = {}
     metastases: list[dict[str, Any]] = []
+    comorbidities: list[tuple[int, dict[str, Any]]] = []
+    lines: list[tuple[int, dict[str, Any]]] = []
+    courses: list[tuple[int, dict[str, Any]]] = []
     for body_site in primary.get("bodySite", []) or []:
         site = _code_of(body_site, TUMOR_SITE_SYSTEM)
         if site is not None:
@@ -387,18 +621,121 @@ def _case_from_resources(
             if resectable is not None:
                 met["resectable"] = resectable
             metastases.append(met)
+        elif kind == "Condition" and _code_of(code, COMORBIDITY_SYSTEM) is not None:
+            comorbidities.append((_order(resource), _comorbidity_from(resource)))
+        elif kind == "MedicationStatement":
+            lines.append((_order(resource), _line_from(resource)))
+        elif kind == "Procedure" and _has_code(code, RADIOTHERAPY):
+            courses.append((_order(resource), _course_from(resource)))
     extent: dict[str, Any] = {}
     if metastases or _ext(primary, METASTASES_RECORDED_EXT) is True:
         extent["metastases"] = metastases
+    if comorbidities or _ext(primary, COMORBIDITIES_RECORDED_EXT) is True:
+        patient_data["coded_comorbidities"] = _in_order(comorbidities)
+    history: dict[str, Any] = {}
+    if lines or _ext(primary, LINES_RECORDED_EXT) is True:
+        history["treatment_lines"] = _in_order(lines)
+    if courses or _ext(primary, RADIOTHERAPY_RECORDED_EXT) is True:
+        history["radiotherapy_courses"] = _in_order(courses)
     data = {
-        "schema_version": 1,
+        "schema_version": 2,
         "case_id": case_id,
         "patient": patient_data,
         "tumor": tumor,
         "pathology": {},
         "extent": extent,
     }
+    if history:
+        data["history"] = history
     return data, problems
+
+
+def _order(resource: Mapping[str, Any]) -> int:
+    order = _ext(resource, ORDER_EXT)
+    return order if isinstance(order, int) else 1_000_000
+
+
+def _in_order(items: list[tuple[int, dict[str, Any]]]) -> list[dict[str, Any]]:
+    return [item for _, item in sorted(items, key=lambda pair: pair[0])]
+
+
+def _day(value: Any) -> Any:
+    """A FHIR date or dateTime as the case format's ISO date."""
+    return value[:10] if isinstance(value, str) else value
+
+
+def _put_given(out: dict[str, Any], key: str, value: Any) -> None:
+    if value is not None:
+        out[key] = value
+
+
+def _line_from(resource: Mapping[str, Any]) -> dict[str, Any]:
+    line: dict[str, Any] = {"setting": _ext(resource, LINE_SETTING_EXT)}
+    _put_given(line, "line", _ext(resource, LINE_NUMBER_EXT))
+    medication: Mapping[str, Any] = next(
+        (c for c in resource.get("contained", []) or [] if c.get("resourceType") == "Medication"),
+        {},
+    )
+    drugs: list[str] = []
+    others: list[str] = []
+    doses: dict[str, Any] = {}
+    for ingredient in medication.get("ingredient", []) or []:
+        concept = ingredient.get("itemCodeableConcept") or {}
+        drug = _code_of(concept, DRUG_SYSTEM)
+        if drug is None:
+            if concept.get("text") is not None:
+                others.append(concept["text"])
+            continue
+        drugs.append(drug)
+        dose = _ext(ingredient, CUMULATIVE_DOSE_EXT)
+        if isinstance(dose, dict) and dose.get("value") is not None:
+            doses[drug] = dose["value"]
+    if drugs:
+        line["drugs"] = drugs
+    if others:
+        line["other_drugs"] = others
+    if doses:
+        line["doses_mg_m2"] = doses
+    _put_given(line, "regimen", (medication.get("code") or {}).get("text"))
+    period = resource.get("effectivePeriod") or {}
+    _put_given(line, "start_date", _day(period.get("start")))
+    _put_given(line, "end_date", _day(period.get("end")))
+    _put_given(line, "cycles", _ext(resource, CYCLES_EXT))
+    _put_given(line, "best_response", _code_of(_ext(resource, BEST_RESPONSE_EXT), RESPONSE_SYSTEM))
+    reasons = resource.get("statusReason") or [None]
+    _put_given(line, "stop_reason", _code_of(reasons[0], STOP_REASON_SYSTEM))
+    notes = resource.get("note") or []
+    if notes:
+        _put_given(line, "note", notes[0].get("text"))
+    return line
+
+
+def _course_from(resource: Mapping[str, Any]) -> dict[str, Any]:
+    course: dict[str, Any] = {"timing": _ext(resource, RT_TIMING_EXT)}
+    for site in resource.get("bodySite", []) or []:
+        _put_given(course, "target", _code_of(site, RT_TARGET_SYSTEM))
+        _put_given(course, "region", site.get("text"))
+    _put_given(course, "technique", _ext(resource, RT_TECHNIQUE_EXT))
+    dose = _ext(resource, RT_DOSE_EXT)
+    if isinstance(dose, dict):
+        _put_given(course, "dose_gy", dose.get("value"))
+    _put_given(course, "fractions", _ext(resource, RT_FRACTIONS_EXT))
+    period = resource.get("performedPeriod") or {}
+    _put_given(course, "start_date", _day(period.get("start")))
+    _put_given(course, "end_date", _day(period.get("end")))
+    return course
+
+
+def _comorbidity_from(resource: Mapping[str, Any]) -> dict[str, Any]:
+    item: dict[str, Any] = {"code": _code_of(resource.get("code"), COMORBIDITY_SYSTEM)}
+    _put_given(item, "severity", _code_of(resource.get("severity"), SEVERITY_SYSTEM))
+    egfr = _ext(resource, EGFR_EXT)
+    if isinstance(egfr, dict):
+        _put_given(item, "egfr_ml_min", egfr.get("value"))
+    notes = resource.get("note") or []
+    if notes:
+        _put_given(item, "note", notes[0].get("text"))
+    return item
 
 
 def _to_cm(quantity: Mapping[str, Any], problems: list[str]) -> Any:
