@@ -470,9 +470,8 @@ def comorbidity_candidates(doc: DocText) -> list[Candidate]:
                                 "cm-egfr",
                             )
                         )
-    for m in term_regex(tuple(vocab.no_comorbidity)).finditer(doc.masked):
-        for path in ("patient.comorbidities", "patient.coded_comorbidities"):
-            out.append(Candidate(path, [], doc.index, m.start(), m.end(), "cm-none"))
+    for path in ("patient.comorbidities", "patient.coded_comorbidities"):
+        out += _stated_none(doc, vocab.no_comorbidity, path, "cm-none")
     return out
 
 
@@ -740,6 +739,34 @@ _LINE_EVIDENCE = re.compile(
 )
 
 
+def _stated_none(doc: DocText, phrases: list[str], path: str, rule: str) -> list[Candidate]:
+    """``path: []`` wherever a phrase says there was none ("no prior chemotherapy")."""
+    found = term_regex(tuple(phrases)).finditer(doc.masked)
+    return [Candidate(path, [], doc.index, m.start(), m.end(), rule) for m in found]
+
+
+def _dates_after_words(
+    doc: DocText, offset: int, text: str, base: str, prefix: str, start: str, end: str
+) -> list[Candidate]:
+    """``{base}.start_date`` / ``.end_date`` from the date right after a start word ("since",
+    "commenced on") or an end word ("completed", "until") in ``text`` (at ``offset``)."""
+    out: list[Candidate] = []
+    for word, name in ((start, "start_date"), (end, "end_date")):
+        for m in re.finditer(rf"\b(?:{word})\s+", text, re.IGNORECASE):
+            d = next((d for d in doc.dates if d.start == offset + m.end()), None)
+            if d:
+                rule = f"{prefix}-{name.replace('_', '-')}"
+                path = f"{base}.{name}"
+                value = d.value.isoformat()
+                out.append(
+                    Candidate(
+                        path, value, doc.index, offset + m.start(), d.end, rule, _date_note(d)
+                    )
+                )
+                break
+    return out
+
+
 def treatment_candidates(doc: DocText) -> list[Candidate]:
     vocab = rules().vocabulary
     out: list[Candidate] = []
@@ -809,30 +836,20 @@ def treatment_candidates(doc: DocText) -> list[Candidate]:
                         entry.id,
                     )
                 )
-        for word, name in (
-            (r"since|from|started(?:\s+on)?|commenced(?:\s+on)?", "start_date"),
-            (r"until|completed(?:\s+on)?|stopped(?:\s+on)?", "end_date"),
-        ):
-            for m in re.finditer(rf"\b(?:{word})\s+", text, re.IGNORECASE):
-                d = next((d for d in doc.dates if d.start == s + m.end()), None)
-                if d:
-                    out.append(
-                        Candidate(
-                            f"{base}.{name}",
-                            d.value.isoformat(),
-                            doc.index,
-                            s + m.start(),
-                            d.end,
-                            f"line-{name.replace('_', '-')}",
-                            _date_note(d),
-                        )
-                    )
-                    break
-    for m in term_regex(tuple(vocab.no_systemic_treatment)).finditer(doc.masked):
-        out.append(
-            Candidate("history.treatment_lines", [], doc.index, m.start(), m.end(), "line-none")
+        out.extend(
+            _dates_after_words(
+                doc,
+                s,
+                text,
+                base,
+                "line",
+                start=r"since|from|started(?:\s+on)?|commenced(?:\s+on)?",
+                end=r"until|completed(?:\s+on)?|stopped(?:\s+on)?",
+            )
         )
-    return out
+    return out + _stated_none(
+        doc, vocab.no_systemic_treatment, "history.treatment_lines", "line-none"
+    )
 
 
 def radiotherapy_candidates(doc: DocText) -> list[Candidate]:
@@ -887,30 +904,18 @@ def radiotherapy_candidates(doc: DocText) -> list[Candidate]:
                     "rt-technique",
                 )
             )
-        for word, name in (
-            (r"started(?:\s+on)?|commenced(?:\s+on)?|from", "start_date"),
-            (r"completed(?:\s+on)?|finished(?:\s+on)?|until", "end_date"),
-        ):
-            for m in re.finditer(rf"\b(?:{word})\s+", after, re.IGNORECASE):
-                d = next((d for d in doc.dates if d.start == s + rt.end() + m.end()), None)
-                if d:
-                    out.append(
-                        Candidate(
-                            f"{base}.{name}",
-                            d.value.isoformat(),
-                            doc.index,
-                            s + rt.end() + m.start(),
-                            d.end,
-                            f"rt-{name.replace('_', '-')}",
-                            _date_note(d),
-                        )
-                    )
-                    break
-    for m in term_regex(tuple(vocab.no_radiotherapy)).finditer(doc.masked):
-        out.append(
-            Candidate("history.radiotherapy_courses", [], doc.index, m.start(), m.end(), "rt-none")
+        out.extend(
+            _dates_after_words(
+                doc,
+                s + rt.end(),
+                after,
+                base,
+                "rt",
+                start=r"started(?:\s+on)?|commenced(?:\s+on)?|from",
+                end=r"completed(?:\s+on)?|finished(?:\s+on)?|until",
+            )
         )
-    return out
+    return out + _stated_none(doc, vocab.no_radiotherapy, "history.radiotherapy_courses", "rt-none")
 
 
 # --------------------------------------------------------------------------- sex from pronouns
