@@ -14,6 +14,11 @@ $(BIN)/python:
 
 $(STAMP): $(BIN)/python pyproject.toml constraints.txt
 	$(BIN)/pip install -q -c constraints.txt -e '.[dev]'
+	@# medspaCy 1.3.1 and PyRuSH ask for spaCy < 3.8 on Python < 3.12, and spaCy 3.7 needs
+	@# numpy < 2 while pandas 3 needs numpy >= 2: they are installed without their pins, on
+	@# the spaCy 3.8 pinned in constraints.txt (their other dependencies are in pyproject.toml;
+	@# tests/extract proves the pair works). pip check names these two pins, nothing else.
+	$(BIN)/pip install -q --no-deps -c constraints.txt medspacy PyRuSH
 	touch $(STAMP)
 
 install: $(STAMP)
