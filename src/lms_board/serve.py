@@ -22,6 +22,11 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from lms_board.cli_support import EXIT_BAD_INPUT, say
+
+#: Exit code when the server is not started (unsafe address, unreadable secrets).
+EXIT_REFUSED = EXIT_BAD_INPUT
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 APP = REPO_ROOT / "streamlit_app" / "app.py"
 LAUNCHER = REPO_ROOT / "streamlit_app" / "launch.py"
@@ -29,7 +34,6 @@ CONFIG = REPO_ROOT / ".streamlit" / "config.toml"
 #: Where the login settings live; ``LMS_BOARD_SECRETS`` names another file.
 SECRETS = REPO_ROOT / ".streamlit" / "secrets.toml"
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1")
-EXIT_REFUSED = 2
 
 #: Options every LMS Board server runs with, and why (checked again by the app at each run).
 HARDENED: dict[str, Any] = {
@@ -214,19 +218,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
     try:
         login = login_configured(read_secrets(secrets))
     except ValueError as exc:
-        print(f"lms-board: {exc}", file=sys.stderr)
+        say(str(exc))
         return EXIT_REFUSED
     if not is_loopback(args.address) and not login:
-        print(
-            f"lms-board: refusing to listen on {args.address or 'every interface'}: no login "
+        say(
+            f"refusing to listen on {args.address or 'every interface'}: no login "
             f"is configured ([auth] in {secrets}), so anyone who reaches the port could read "
             "and change every case. Configure the login (docs/deployment.md), or listen on "
-            "127.0.0.1.",
-            file=sys.stderr,
+            "127.0.0.1."
         )
         return EXIT_REFUSED
     if not APP.is_file() or not LAUNCHER.is_file():
-        print(f"lms-board: the dashboard is not beside this package ({APP})", file=sys.stderr)
+        say(f"the dashboard is not beside this package ({APP})")
         return EXIT_REFUSED
     if not args.no_init:
         from lms_board.store_init import main as store_init

@@ -17,16 +17,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
-import sys
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from lms_board.cli_support import EXIT_BAD_INPUT, EXIT_OK, atomic_write, say
 from lms_board.knowledge import OVERLAY_NAME, data_dir
 from lms_board.knowledge.loader import (
     PACKAGE_DIR,
@@ -36,9 +34,7 @@ from lms_board.knowledge.loader import (
     read_trial_overlay,
 )
 from lms_board.knowledge.schema import TrialStatusUpdate
-from lms_board.paths import private_dir
 
-EXIT_BAD_INPUT = 2
 MAX_FILE_BYTES = 50_000_000
 
 #: Human wording of the API's overallStatus values.
@@ -214,18 +210,6 @@ def plan_updates(
     return updates
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    private_dir(path.parent)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_overlay(path: Path, updates: Mapping[str, TrialStatusUpdate], source: str) -> None:
     """Merge the updates into the overlay file (entries for other trials are kept)."""
     merged: dict[str, TrialStatusUpdate] = {}
@@ -236,9 +220,8 @@ def write_overlay(path: Path, updates: Mapping[str, TrialStatusUpdate], source: 
             merged = {}  # an unreadable overlay is replaced, not merged
     merged.update(updates)
     overlay = TrialOverlay(source=source, written=date.today(), trials=merged)
-    _atomic_write(
-        path, json.dumps(overlay.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
-    )
+    text = json.dumps(overlay.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+    atomic_write(path, text, private=True)
 
 
 _STATUS_KEYS = ("status", "status_text", "status_as_of", "status_source")
@@ -298,11 +281,11 @@ def refresh(
     if updates:
         path = knowledge_dir / "trials.yaml"
         original = path.read_text(encoding="utf-8")
-        _atomic_write(path, update_trials_yaml(original, updates))
+        atomic_write(path, update_trials_yaml(original, updates), private=True)
         try:
             load_knowledge(knowledge_dir)
         except KnowledgeError:
-            _atomic_write(path, original)
+            atomic_write(path, original, private=True)
             raise
         report.written = path
     return report
@@ -318,11 +301,11 @@ def cmd_trials_refresh(args: argparse.Namespace) -> int:
             knowledge_dir=Path(args.knowledge_dir) if args.knowledge_dir else None,
         )
     except (RefreshError, KnowledgeError) as exc:
-        print(f"lms-board trials refresh: {exc}", file=sys.stderr)
+        say(str(exc), prog="lms-board trials refresh")
         return EXIT_BAD_INPUT
     for line in report.lines():
         print(line)
-    return 0
+    return EXIT_OK
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

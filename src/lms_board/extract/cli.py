@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
-EXIT_BAD_INPUT = 2
+from lms_board.cli_support import EXIT_BAD_INPUT, EXIT_OK, say, write_output
+
+PROG = "lms-board extract"
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -40,24 +41,15 @@ def cmd_extract(args: argparse.Namespace) -> int:
         documents = [read_document(f) for f in args.files]
         result = extract_documents(documents)
     except DocumentError as exc:
-        print(f"lms-board extract: {exc}", file=sys.stderr)
+        say(str(exc), prog=PROG)
         return EXIT_BAD_INPUT
     print(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
     if args.case_out:
         case = {"schema_version": 2, "case_id": args.case_id, **result.case_dict()}
-        try:
-            Path(args.case_out).write_text(
-                json.dumps(case, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-            )
-        except OSError as exc:
-            print(
-                f"lms-board extract: cannot write {args.case_out} ({exc.strerror})", file=sys.stderr
-            )
+        text = json.dumps(case, indent=2, ensure_ascii=False) + "\n"
+        if write_output(Path(args.case_out), text, prog=PROG) != EXIT_OK:
             return EXIT_BAD_INPUT
         missing = [m for m in result.missing if m in result.required]
         if missing:
-            print(
-                f"lms-board extract: {args.case_out} needs {', '.join(missing)} before import",
-                file=sys.stderr,
-            )
-    return 0
+            say(f"{args.case_out} needs {', '.join(missing)} before import", prog=PROG)
+    return EXIT_OK

@@ -9,21 +9,15 @@ or the store failed (the summary says which cases were stored and which were not
 from __future__ import annotations
 
 import argparse
-import os
-import sys
-import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from lms_board import DISCLAIMER
-from lms_board.cli_errors import describe
+from lms_board.cli_support import EXIT_BAD_INPUT, EXIT_OK, EXIT_PARTIAL, describe, say, staged
 from lms_board.identifiers import case_identifiers
 from lms_board.interchange import cases_to_csv, cases_to_fhir_json, read_paths
 from lms_board.store import STATUSES, DuplicateCaseError, current_user, open_store
 
-EXIT_DUPLICATES = 1
-EXIT_BAD_INPUT = 2
+EXIT_DUPLICATES = EXIT_PARTIAL
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -59,14 +53,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def cmd_import(args: argparse.Namespace) -> int:
     result = read_paths(args.files)
     for issue in result.errors:
-        print(f"lms-board: {issue.with_source()}", file=sys.stderr)
+        say(issue.with_source())
     for notice in result.notices:
-        print(f"lms-board: note: {notice.with_source()}", file=sys.stderr)
+        say(f"note: {notice.with_source()}")
     if args.dry_run:
         for case, origin in zip(result.cases, result.origins, strict=True):
             print(f"would import {case.case_id} ({origin})")
         print(f"dry run: {len(result.cases)} case(s) valid, {len(result.errors)} problem(s)")
-        return EXIT_BAD_INPUT if result.errors else 0
+        return EXIT_BAD_INPUT if result.errors else EXIT_OK
     store = open_store(args.database)
     user = current_user(None)
     imported: list[str] = []
@@ -78,16 +72,13 @@ def cmd_import(args: argparse.Namespace) -> int:
             store.create(case, user, status=args.status, origin=origin)
         except DuplicateCaseError as exc:
             skipped += 1
-            print(f"lms-board: {origin}: {exc} Not imported.", file=sys.stderr)
+            say(f"{origin}: {exc} Not imported.")
             continue
         except Exception as exc:  # the store failed (disk full, read-only, connection lost)
             failure = describe(exc)
             not_done = [c.case_id for c, _ in pending[index:]]
-            print(f"lms-board: {origin}: {failure}", file=sys.stderr)
-            print(
-                f"lms-board: stopped; not imported: {', '.join(not_done)}",
-                file=sys.stderr,
-            )
+            say(f"{origin}: {failure}")
+            say(f"stopped; not imported: {', '.join(not_done)}")
             break
         imported.append(case.case_id)
         print(f"imported {case.case_id} ({origin})")
@@ -103,7 +94,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     )
     if result.errors or failure:
         return EXIT_BAD_INPUT
-    return EXIT_DUPLICATES if skipped else 0
+    return EXIT_DUPLICATES if skipped else EXIT_OK
 
 
 def cmd_export_store(args: argparse.Namespace) -> int:
@@ -119,12 +110,8 @@ def cmd_export_store(args: argparse.Namespace) -> int:
     ]
     if hits and not args.allow_identifiers:
         for case_id, hit in hits:
-            print(f"lms-board: {case_id}: {hit.message}", file=sys.stderr)
-        print(
-            "lms-board: nothing written; remove the identifiers, or check them and pass "
-            "--allow-identifiers",
-            file=sys.stderr,
-        )
+            say(f"{case_id}: {hit.message}")
+        say("nothing written; remove the identifiers, or check them and pass --allow-identifiers")
         return EXIT_BAD_INPUT
     text = cases_to_csv(cases) if args.format == "csv" else cases_to_fhir_json(cases)
     output = Path(args.output)
@@ -139,23 +126,9 @@ def cmd_export_store(args: argparse.Namespace) -> int:
         for s in stored
     ]
     # The file appears only once its audit rows are committed: no export without its record.
-    with _staged(output, text) as publish:
+    with staged(output, text) as publish:
         store.log_events(user, "export", events)
         publish()
     print(f"wrote {len(cases)} case(s) to {output} ({args.format})")
     print(DISCLAIMER)
-    return 0
-
-
-@contextmanager
-def _staged(path: Path, text: str) -> Iterator[Callable[[], None]]:
-    """Write ``text`` to a temporary file beside ``path``; ``publish()`` moves it into place.
-    Without ``publish()`` (an error in between) the temporary file is removed."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        yield lambda: os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+    return EXIT_OK

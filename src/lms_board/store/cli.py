@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import argparse
 
+from lms_board.cli_support import EXIT_OK, EXIT_PARTIAL
 from lms_board.store import RETENTION_DAYS, current_user, open_store
 from lms_board.store.roles import app_role_grants
 
-EXIT_BROKEN = 1
+EXIT_BROKEN = EXIT_PARTIAL
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -43,17 +44,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def cmd_audit_verify(args: argparse.Namespace) -> int:
     report = open_store(args.database).verify_audit()
     print(report.summary())
-    return 0 if report.ok else EXIT_BROKEN
+    return EXIT_OK if report.ok else EXIT_BROKEN
 
 
 def cmd_grants(args: argparse.Namespace) -> int:
     for statement in app_role_grants(args.role, args.schema):
         print(statement + ";")
-    return 0
+    return EXIT_OK
 
 
 def cmd_purge(args: argparse.Namespace) -> int:
     purged = open_store(args.database).purge_expired(current_user(None))
     print(f"purged {len(purged)} case(s) deleted more than {RETENTION_DAYS} days ago", end="")
     print(f": {', '.join(purged)}" if purged else "")
-    return 0
+    return EXIT_OK
