@@ -40,8 +40,8 @@ from lms_board.case_fields import (
     StrictModel,
     UterineExtension,
     section,
-    shown,
 )
+from lms_board.case_rules import applies_problems
 
 V1 = 1
 
@@ -171,33 +171,8 @@ class CaseV1(StrictModel):
 def cross_field_problems_raw(data: dict[str, Any]) -> list[str]:
     """The cross-field rules of format v1 on a decoded case (valid or not), so they are
     named even when other fields fail too. Format v2 keeps every one of them."""
-    tumor, pathology, extent = (section(data, k) for k in ("tumor", "pathology", "extent"))
-    problems: list[str] = []
-    site = tumor.get("site")
-    for field in ("uterine_extension", "morcellated"):
-        if tumor.get(field) is not None and site != Site.uterus:
-            problems.append(
-                f"tumor.{field}: only allowed when tumor.site is 'uterus' (tumor.site is {shown(site)})"
-            )
-    if extent.get("limb_salvage_feasible") is not None and site != Site.extremity:
-        problems.append(
-            "extent.limb_salvage_feasible: only allowed when tumor.site is 'extremity' "
-            f"(tumor.site is {shown(site)})"
-        )
-    biopsy = pathology.get("biopsy")
-    if pathology.get("needle_gauge") is not None and biopsy != Biopsy.core_needle:
-        problems.append(
-            "pathology.needle_gauge: only allowed when pathology.biopsy is 'core_needle' "
-            f"(pathology.biopsy is {shown(biopsy)})"
-        )
-    if pathology.get("margin") is not None and not (
-        extent.get("primary_resectability") == Resectability.resected
-        or biopsy in (Biopsy.excisional, Biopsy.resection)
-    ):
-        problems.append(
-            "pathology.margin: only allowed when extent.primary_resectability is 'resected' "
-            "or pathology.biopsy is 'excisional' or 'resection'"
-        )
+    problems = applies_problems(data, V1)
+    extent = section(data, "extent")
     metastases = extent.get("metastases")
     seen: set[Any] = set()
     for i, met in enumerate(metastases if isinstance(metastases, list) else []):
