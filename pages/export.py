@@ -6,7 +6,6 @@ import pypdfium2 as pdfium
 import streamlit as st
 
 from lms_board.export import FORMAT_INFO, FORMATS, Format, export_bytes, export_logged, file_name
-from lms_board.export.cli import IDENTIFIER_FLAG
 from streamlit_app.components import session
 
 stored, assessment = session.require_case()
@@ -34,7 +33,7 @@ use_decision = left.checkbox(
 chosen = decision if use_decision else None
 
 # Free text that looks like an identifier leaves the app only after the user confirms.
-identifier_flags = [f for f in assessment.flags if f.code == IDENTIFIER_FLAG]
+identifier_flags = assessment.identifier_flags
 confirmed = True
 if identifier_flags:
     left.warning("Some free text looks like an identifier. Check it before exporting:")

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from lms_board.intake import SECTIONS, identifier_warnings
+from lms_board.wording import plain_message
 from streamlit_app.components import intake_form, nav, session
 from streamlit_app.components.text import escape_md
 
@@ -27,7 +28,7 @@ if warnings:
         icon=":material/badge:",
     )
 for message in check.general:
-    st.error(escape_md(message))
+    st.error(escape_md(plain_message(message)))
 
 for section in SECTIONS:
     intake_form.render_section(section, check, warnings)

@@ -1,7 +1,9 @@
-"""Options & trials: options by modality with evidence, what is not suitable, trial examples."""
+"""Options & trials: options by modality with evidence, what to discuss, what is not suitable
+and why, trial examples."""
 
 import streamlit as st
 
+from lms_board.wording import PROMPTS_TITLE
 from streamlit_app.components import assessment_panel, case_card, session
 from streamlit_app.components import options as render
 from streamlit_app.components.text import escape_md
@@ -13,6 +15,10 @@ assessment_panel.badge(assessment, size="####")
 
 st.header("Options")
 render.options(assessment)
+
+if assessment.prompts:
+    st.header(PROMPTS_TITLE)
+    assessment_panel.prompts(assessment)
 
 st.header("Not suitable")
 render.not_suitable(assessment)

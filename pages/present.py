@@ -49,6 +49,7 @@ left, right = st.columns([2, 3], gap="large")
 with left:
     st.markdown("### Top options")
     present.top_options(assessment)
+    present.prompts(assessment)
 with right:
     st.markdown("### Imaging timeline")
     if assessment.imaging.surveillance:

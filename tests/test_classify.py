@@ -729,7 +729,7 @@ def test_every_flag_code_is_pinned_both_ways(code: str) -> None:
 def test_identifier_flag_names_the_field() -> None:
     a = run(BASE, {"history.patient_preference": "contact me at a.b@example.org"})
     flag = next(f for f in a.flags if f.code == "identifier_in_free_text")
-    assert "history.patient_preference" in flag.message
+    assert "Patient preference: looks like it holds an e-mail address" in flag.message
 
 
 def test_grade_discrepancy_does_not_change_the_computed_grade() -> None:

@@ -76,7 +76,8 @@ def test_assess_text_format_is_readable() -> None:
     text = result.stdout
     assert text.startswith("Case DEMO-06: Resectable · localized")
     assert "provisional" in text
-    assert "no_chest_ct" in text
+    assert "No chest CT" in text and "chest CT" in text
+    assert "no_chest_ct" not in text, "codes and rule ids stay in the JSON output"
     assert DISCLAIMER in text
     assert not text.lstrip().startswith("{")
 

@@ -83,7 +83,7 @@ def test_export_refuses_identifier_like_text_until_confirmed(
     out = tmp_path / "x.pdf"
     assert main(["export", str(path), "-o", str(out)]) == 2
     err = capsys.readouterr().err
-    assert "notes" in err and "--confirm-identifiers" in err
+    assert "Clinical summary" in err and "--confirm-identifiers" in err
     assert not out.exists()
     assert main(["export", str(path), "-o", str(out), "--confirm-identifiers"]) == 0
     assert out.is_file()

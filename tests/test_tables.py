@@ -36,7 +36,7 @@ def test_board_table_has_one_row_per_case_with_its_classification() -> None:
     for (_, assessment), text in zip(rows, frame["Classification"], strict=True):
         assert text.startswith(assessment.classification.label)
         assert text.endswith("(provisional)") == assessment.classification.provisional
-    assert set(frame["Status"]) == {"ready"}
+    assert set(frame["Status"]) == {"ready for the board"}
 
 
 def test_library_lists_every_evidence_entry_and_trial_with_a_link() -> None:

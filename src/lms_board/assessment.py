@@ -5,7 +5,7 @@ export and the CLI render. Built only by :func:`lms_board.assess.assess`.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -40,8 +40,8 @@ NO_BENEFIT_STRENGTHS: tuple[Strength, ...] = (
     "phase 3 control arm, no benefit shown",
 )
 
-#: Every workup gap code the assessment may emit (assessment.md).
-GAP_CODES: tuple[str, ...] = (
+#: Every workup gap code the assessment may emit (assessment.md); a mistyped code fails mypy.
+GapCode = Literal[
     "no_tissue_diagnosis",
     "fna_only",
     "thin_core_needle",
@@ -54,9 +54,10 @@ GAP_CODES: tuple[str, ...] = (
     "resectability_not_assessed",
     "grade_unknown",
     "kit_dog1_not_done",
-)
+]
+GAP_CODES: tuple[GapCode, ...] = get_args(GapCode)
 #: Every flag code the assessment may emit (assessment.md).
-FLAG_CODES: tuple[str, ...] = (
+FlagCode = Literal[
     "pediatric",
     "amputation_only_option",
     "grade_discrepancy",
@@ -65,7 +66,12 @@ FLAG_CODES: tuple[str, ...] = (
     "anthracycline_limit",
     "poor_performance",
     "identifier_in_free_text",
-)
+]
+FLAG_CODES: tuple[FlagCode, ...] = get_args(FlagCode)
+#: Gaps that leave the distant staging open (no metastasis recorded is then no finding).
+DISTANT_STAGING_GAPS: tuple[GapCode, ...] = ("no_chest_ct", "no_abdomen_pelvis_ct")
+#: The flag that holds free text looking like a direct identifier: exports need a confirmation.
+IDENTIFIER_FLAG: FlagCode = "identifier_in_free_text"
 
 
 class _Out(BaseModel):
@@ -88,8 +94,10 @@ class Classification(_Out):
 
     @property
     def label(self) -> str:
-        """Badge text, e.g. ``Resectable · localized``."""
-        return f"{self.category.capitalize()} · {self.subtype.replace('_', ' ')}"
+        """Badge text, e.g. ``Resectable · localized`` (:mod:`lms_board.wording`)."""
+        from lms_board.wording import classification_label
+
+        return classification_label(self)
 
 
 class Grade(_Out):
@@ -114,13 +122,13 @@ class Stage(_Out):
 
 
 class WorkupGap(_Out):
-    code: str
+    code: GapCode
     message: str
     evidence: list[str] = Field(default_factory=list)
 
 
 class Flag(_Out):
-    code: str
+    code: FlagCode
     message: str
 
 
@@ -221,11 +229,22 @@ class Assessment(_Out):
     def prompt_codes(self) -> list[str]:
         return [p.code for p in self.prompts]
 
-    def gap_codes(self) -> list[str]:
+    def gap_codes(self) -> list[GapCode]:
         return [g.code for g in self.workup_gaps]
 
-    def flag_codes(self) -> list[str]:
+    def flag_codes(self) -> list[FlagCode]:
         return [f.code for f in self.flags]
+
+    @property
+    def distant_staging_done(self) -> bool:
+        """No distant-staging gap open: "no metastasis recorded" is then a finding."""
+        return not any(g.code in DISTANT_STAGING_GAPS for g in self.workup_gaps)
+
+    @property
+    def identifier_flags(self) -> list[Flag]:
+        """Flags saying free text looks like a direct identifier: nothing of this case leaves
+        the app (export, packet, download) until the user has confirmed they checked it."""
+        return [f for f in self.flags if f.code == IDENTIFIER_FLAG]
 
     def to_json_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json")

@@ -69,11 +69,12 @@ from lms_board.case_fields import (
     StrictModel,
     UterineExtension,
     section,
-    shown,
 )
+from lms_board.case_rules import applies_problems
 from lms_board.case_v1 import Extent, Metastasis, Tumor, Workup
 from lms_board.drugs import drug_vocabulary
 from lms_board.strict_json import DuplicateKeyError, unique_keys
+from lms_board.wording import problem_fragment
 
 __all__ = [
     "ABDOMINAL_SITES",
@@ -382,6 +383,9 @@ def _items(value: Any) -> list[tuple[int, dict[str, Any]]]:
     ]
 
 
+BEFORE_START = "must not be before the start date ({base}.start_date)"
+
+
 def _after(end: Any, start: Any) -> bool:
     """Both ISO date strings (or dates) and ``end`` before ``start``."""
     return isinstance(end, str) and isinstance(start, str) and end < start
@@ -391,18 +395,11 @@ def cross_field_problems_raw(data: dict[str, Any]) -> list[str]:
     """The cross-field rules on a decoded v2 case (valid or not), so they are named even
     when other fields fail too: every v1 rule, then the rules of the v2 fields."""
     problems = case_v1.cross_field_problems_raw(data)
-    patient, pathology, history = (section(data, k) for k in ("patient", "pathology", "history"))
-    sex = patient.get("sex")
-    if patient.get("menopausal_status") is not None and sex == Sex.male:
-        problems.append("patient.menopausal_status: not for patient.sex 'male'")
+    problems += [p for p in applies_problems(data, SCHEMA_VERSION) if p not in problems]
+    patient, history = section(data, "patient"), section(data, "history")
     codes: set[Any] = set()
     for i, c in _items(patient.get("coded_comorbidities")):
         code = c.get("code")
-        if c.get("egfr_ml_min") is not None and code != ComorbidityCode.renal_impairment:
-            problems.append(
-                f"patient.coded_comorbidities[{i}].egfr_ml_min: only with code "
-                f"'renal_impairment' (patient.coded_comorbidities[{i}].code is {shown(code)})"
-            )
         if isinstance(code, str) and code != ComorbidityCode.other and code in codes:
             problems.append(f"patient.coded_comorbidities[{i}].code: duplicate code '{code}'")
         codes.add(code)
@@ -411,16 +408,11 @@ def cross_field_problems_raw(data: dict[str, Any]) -> list[str]:
         hashable = [d for d in declines if isinstance(d, str)]
         for d in sorted({d for d in hashable if hashable.count(d) > 1}):
             problems.append(f"patient.declines: '{d}' is listed twice")
-    if pathology.get("hrd") is not None and pathology.get("tumor_ngs") is False:
-        problems.append(
-            "pathology.hrd: a homologous-recombination result needs a tumour test "
-            "(pathology.tumor_ngs is false)"
-        )
     problems.extend(_treatment_line_problems(history.get("treatment_lines")))
     for i, rt in _items(history.get("radiotherapy_courses")):
         if _after(rt.get("end_date"), rt.get("start_date")):
             base = f"history.radiotherapy_courses[{i}]"
-            problems.append(f"{base}.end_date: before {base}.start_date")
+            problems.append(f"{base}.end_date: {BEFORE_START.format(base=base)}")
     return problems
 
 
@@ -430,11 +422,6 @@ def _treatment_line_problems(lines: Any) -> list[str]:
     for i, tl in _items(lines):
         base = f"history.treatment_lines[{i}]"
         setting, number = tl.get("setting"), tl.get("line")
-        if number is not None and setting not in (LineSetting.advanced, LineSetting.maintenance):
-            problems.append(
-                f"{base}.line: only for setting 'advanced' or 'maintenance' "
-                f"({base}.setting is {shown(setting)})"
-            )
         if setting == LineSetting.advanced and isinstance(number, int):
             if number <= last_number:
                 problems.append(
@@ -454,11 +441,7 @@ def _treatment_line_problems(lines: Any) -> list[str]:
             if d not in drugs:
                 problems.append(f"{base}.doses_mg_m2.{d}: a dose for a drug not in {base}.drugs")
         if _after(tl.get("end_date"), tl.get("start_date")):
-            problems.append(f"{base}.end_date: before {base}.start_date")
-        if tl.get("stop_reason") == StopReason.ongoing and tl.get("end_date") is not None:
-            problems.append(
-                f"{base}.end_date: an ongoing line has no end date ({base}.stop_reason is 'ongoing')"
-            )
+            problems.append(f"{base}.end_date: {BEFORE_START.format(base=base)}")
     return problems
 
 
@@ -483,12 +466,9 @@ def _loc_path(loc: tuple[int | str, ...]) -> str:
     return path
 
 
-_FRIENDLY = {"missing": "required field is missing"}
-
-
 def error_messages(exc: ValidationError, version: int = SCHEMA_VERSION) -> list[str]:
-    """``field.path: message`` for every error of a validation failure."""
-    friendly = {**_FRIENDLY, "extra_forbidden": f"unknown field (not in case format v{version})"}
+    """``field.path: problem`` for every error of a validation failure, the problem in plain
+    words (``tumor.size_cm: must be more than 0``; :func:`lms_board.wording.problem_fragment`)."""
     out: list[str] = []
     for err in exc.errors(include_url=False):
         loc = tuple(err.get("loc", ()))
@@ -498,9 +478,10 @@ def error_messages(exc: ValidationError, version: int = SCHEMA_VERSION) -> list[
             for p in loc
             if not (isinstance(p, str) and (p.startswith("function-") or p == "[key]"))
         )
-        msg = friendly.get(err["type"], err["msg"])
-        if msg.startswith("Value error, "):
-            msg = msg[len("Value error, ") :]
+        if err["type"] == "extra_forbidden":
+            msg = f"unknown field (not in case format v{version})"
+        else:
+            msg = problem_fragment(err["type"], err.get("ctx"), err["msg"])
         path = _loc_path(loc)
         if not path:
             # Cross-field messages already carry their field paths.

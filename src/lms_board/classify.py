@@ -7,7 +7,17 @@ member who disagrees can see exactly why. Example: two resectable lung metastase
 
 from __future__ import annotations
 
-from lms_board.assessment import Category, Classification, Flag, Grade, Reason, Subtype, WorkupGap
+from lms_board.assessment import (
+    GAP_CODES,
+    Category,
+    Classification,
+    Flag,
+    GapCode,
+    Grade,
+    Reason,
+    Subtype,
+    WorkupGap,
+)
 from lms_board.case import (
     ABDOMINAL_SITES,
     LOCAL_MRI_SITES,
@@ -29,6 +39,7 @@ from lms_board.case_facts import (
 )
 from lms_board.identifiers import case_identifiers
 from lms_board.treatment import ANTHRACYCLINE_LIMIT_MG_M2, anthracycline_exposure
+from lms_board.wording import gap_label, label
 
 THINNEST_CORE_GAUGE = 16  # "18 G core is too thin: ask for ≥ 16 G"
 #: Sites whose biopsy must take a retroperitoneal route (the IVC is retroperitoneal).
@@ -58,7 +69,7 @@ EV_GIST = ["esmo-gist-2022"]
 EV_LIMITED = ["oligomet-review-2023", "oligomet-lung-eortc-1996"]
 
 #: Gaps whose closure could move the case between resectable and advanced.
-CATEGORY_GAPS = frozenset(
+CATEGORY_GAPS: frozenset[GapCode] = frozenset(
     {
         "no_tissue_diagnosis",
         "no_chest_ct",
@@ -69,7 +80,9 @@ CATEGORY_GAPS = frozenset(
     }
 )
 #: Gaps that can only find more disease: they cannot change a metastatic call.
-MORE_DISEASE_GAPS = frozenset({"no_chest_ct", "no_abdomen_pelvis_ct", "no_local_mri"})
+MORE_DISEASE_GAPS: frozenset[GapCode] = frozenset(
+    {"no_chest_ct", "no_abdomen_pelvis_ct", "no_local_mri"}
+)
 
 
 def _reason(rule: str, text: str, evidence: list[str] | None = None) -> Reason:
@@ -267,7 +280,7 @@ def classify(case: Case, gaps: list[WorkupGap]) -> Classification:
             _reason(
                 "provisional.open_workup_gaps",
                 "Provisional: the call could change once these are done: "
-                + ", ".join(sorted(open_gaps))
+                + ", ".join(gap_label(g) for g in GAP_CODES if g in open_gaps)
                 + ".",
                 EV_GUIDELINE,
             )
@@ -277,7 +290,7 @@ def classify(case: Case, gaps: list[WorkupGap]) -> Classification:
         rationale.append(
             _reason(
                 "patient.declines_curative_surgery",
-                f"The patient declines the curative operation ({declined.value.replace('_', ' ')}): "
+                f"The patient declines the curative operation ({label(declined)}): "
                 "the category stands, and the non-surgical options of advanced disease "
                 "(systemic therapy, radiotherapy) are listed too.",
                 EV_GUIDELINE,
@@ -315,7 +328,7 @@ def workup_gaps(case: Case, grade: Grade | None) -> list[WorkupGap]:
     p, w, site = case.pathology, case.workup, case.tumor.site
     gaps: list[WorkupGap] = []
 
-    def gap(code: str, message: str, evidence: list[str]) -> None:
+    def gap(code: GapCode, message: str, evidence: list[str]) -> None:
         gaps.append(WorkupGap(code=code, message=message, evidence=evidence))
 
     if not _has_tissue(case) or p.diagnosis_confirmed is not True:

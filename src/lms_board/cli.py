@@ -15,27 +15,19 @@ from lms_board import DISCLAIMER, __version__
 from lms_board.assess import assess
 from lms_board.assessment import Assessment
 from lms_board.case import CaseError, load_case
-
-EXIT_BAD_INPUT = 2
+from lms_board.cli_support import EXIT_INTERRUPTED, EXIT_OK, problems
+from lms_board.wording import PROMPTS_TITLE, classification_status, flag_label, prompt_label
 
 Handler = Callable[[argparse.Namespace], int]
 
 
-def fail(messages: Sequence[str], source: str = "") -> int:
-    """Print every problem on stderr, nothing on stdout; return the bad-input exit code."""
-    head = f"lms-board: invalid case {source}".rstrip() + ":"
-    print(head, file=sys.stderr)
-    for m in messages:
-        print(f"  - {m}", file=sys.stderr)
-    return EXIT_BAD_INPUT
-
-
 def text_summary(a: Assessment) -> str:
-    """A readable summary of an assessment for the terminal."""
+    """A readable summary of an assessment for the terminal (rule ids and codes are in the
+    JSON output, not here)."""
     c = a.classification
-    lines = [f"Case {a.case_id}: {c.label}" + (" (provisional)" if c.provisional else "")]
+    lines = [f"Case {a.case_id}: {c.label} ({classification_status(a)})"]
     for r in c.rationale:
-        lines.append(f"  - [{r.rule}] {r.text}")
+        lines.append(f"  - {r.text}")
     if a.grade is not None:
         g = a.grade
         parts = f"differentiation {g.differentiation}, mitoses {g.mitoses}, necrosis {g.necrosis}"
@@ -50,9 +42,10 @@ def text_summary(a: Assessment) -> str:
         + (f" - {s.note}" if s.note else "")
     )
     for title, items in (
-        ("Workup gaps", [f"{g.code}: {g.message}" for g in a.workup_gaps]),
-        ("Flags", [f"{f.code}: {f.message}" for f in a.flags]),
+        ("Workup gaps", [g.message for g in a.workup_gaps]),
+        ("Flags", [f"{flag_label(f.code)}: {f.message}" for f in a.flags]),
         ("Options", [f"{o.name} ({o.strength})" for o in a.options]),
+        (PROMPTS_TITLE, [f"{prompt_label(p.code)}: {p.message}" for p in a.prompts]),
         ("Not suitable", [f"{n.name}: {n.reason}" for n in a.not_suitable]),
         (
             "Trial examples",
@@ -70,13 +63,13 @@ def cmd_assess(args: argparse.Namespace) -> int:
     try:
         case = load_case(args.case)
     except CaseError as exc:
-        return fail(exc.messages, args.case)
+        return problems(f"invalid case {args.case}", exc.messages)
     result = assess(case)
     if args.format == "text":
         print(text_summary(result))
     else:
         print(json.dumps(result.to_json_dict(), indent=2, ensure_ascii=False))
-    return 0
+    return EXIT_OK
 
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
@@ -132,11 +125,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handler(args)
     except BrokenPipeError:
-        return 0
+        return EXIT_OK
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
     except Exception as exc:  # every other error: one message and exit 2, no traceback
-        from lms_board.cli_errors import report
+        from lms_board.cli_support import report
 
         return report(exc)
 

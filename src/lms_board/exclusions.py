@@ -23,6 +23,7 @@ from lms_board.case_facts import CaseFacts
 from lms_board.drugs import drug_vocabulary
 from lms_board.knowledge.schema import OptionRecord, TrialRecord
 from lms_board.treatment import DrugHistory, Outcome
+from lms_board.wording import label
 
 POOR_PERFORMANCE_ECOG = 3
 #: A single agent is preferred from this ECOG, this age, or with frailty recorded.
@@ -165,7 +166,7 @@ def declined_by_patient(declines: set[Declined], facts: CaseFacts) -> Ruling | N
     said = [d for d in facts.case.patient.declines if d in declines]
     if not said:
         return None
-    what = ", ".join(d.value.replace("_", " ") for d in said)
+    what = ", ".join(label(d) for d in said)
     return Ruling("patient.declined", f"Declined by the patient ({what}).", tuple(EV_DECLINED))
 
 

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from lms_board.case import Case
+from lms_board.wording import field_label
 
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("e-mail address", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
@@ -39,8 +40,16 @@ class IdentifierHit:
     excerpt: str
 
     @property
+    def article(self) -> str:
+        return "an" if self.kind[:1] in "aeiou" else "a"
+
+    @property
     def message(self) -> str:
-        return f"{self.field}: looks like it holds a {self.kind} ('{self.excerpt}'); remove it"
+        """``Clinical summary: looks like it holds a …`` (the field by its label)."""
+        return (
+            f"{field_label(self.field)}: looks like it holds {self.article} {self.kind} "
+            f"('{self.excerpt}'); remove it"
+        )
 
 
 def identifier_kinds(text: str) -> list[tuple[str, str]]:

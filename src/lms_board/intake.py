@@ -65,10 +65,12 @@ from lms_board.case import (
     UterineExtension,
     parse_case,
 )
+from lms_board.case_rules import rule_for
 from lms_board.case_upgrade import upgrade_v1
 from lms_board.drugs import drug_vocabulary
 from lms_board.grading import fnclcc_grade
 from lms_board.identifiers import find_identifiers
+from lms_board.wording import cap, label, marker_label
 
 FieldKind = Literal[
     "text", "textarea", "lines", "int", "float", "enum", "bool", "date", "multi", "check"
@@ -79,7 +81,6 @@ FormState = dict[str, Any]
 COMMON_IHC: tuple[str, ...] = ("desmin", "sma", "h_caldesmon", "kit", "dog1", "er", "pr")
 IHC_OTHER = "pathology.ihc_other"
 METASTASES = "extent.metastases"
-NOT_RECORDED = "not recorded"
 
 
 @dataclass(frozen=True)
@@ -240,7 +241,7 @@ FIELDS: tuple[FormField, ...] = (
     *(
         _F(
             f"pathology.ihc.{m}",
-            m.replace("_", "-").upper() if len(m) <= 4 else m.replace("_", "-").capitalize(),
+            cap(marker_label(m)),
             "enum",
             "Pathology",
             choices=_enum(IhcResult),
@@ -252,7 +253,7 @@ FIELDS: tuple[FormField, ...] = (
         "Other IHC (one 'marker: result' per line)",
         "lines",
         "Pathology",
-        help="Results: positive, negative, equivocal, not_done.",
+        help="Results: positive, negative, equivocal or not done.",
     ),
     _F("pathology.molecular", "Molecular findings (one per line)", "lines", "Pathology"),
     _F("pathology.margin", "Margin", "enum", "Pathology", choices=_enum(Margin)),
@@ -432,14 +433,6 @@ class ListEditor:
 DRUG_CHOICES: tuple[str, ...] = tuple(sorted(drug_vocabulary()))
 
 
-def drug_label(name: str | None) -> str:
-    """How a drug id reads in the form: its generic name."""
-    if name is None:
-        return NOT_RECORDED
-    record = drug_vocabulary().get(name)
-    return record.display if record is not None else name
-
-
 _TL, _RT, _CM = TreatmentLine, RadiotherapyCourse, CodedComorbidity
 TREATMENT_LINES = ListEditor(
     "history.treatment_lines",
@@ -596,16 +589,9 @@ def move_row_up(form: dict[str, Any], editor: ListEditor, row: str) -> None:
 
 
 def row_applies(editor: ListEditor, name: str, form: Mapping[str, Any], row: str) -> bool:
-    """Whether a row field applies given the rest of its row (the format's cross-field rules)."""
-    if editor is TREATMENT_LINES:
-        setting = form.get(row_key(editor, row, "setting"))
-        if name == "line":
-            return setting in (LineSetting.advanced.value, LineSetting.maintenance.value)
-        if name == "end_date":
-            return form.get(row_key(editor, row, "stop_reason")) != StopReason.ongoing.value
-    if editor is CODED_COMORBIDITIES and name == "egfr_ml_min":
-        return form.get(row_key(editor, row, "code")) == ComorbidityCode.renal_impairment.value
-    return True
+    """Whether a row field applies given the rest of its row (``lms_board.case_rules``)."""
+    rule = rule_for(name, editor.key)
+    return rule is None or rule.applies(lambda f: form.get(row_key(editor, row, f)))
 
 
 def _blank(f: FormField) -> Any:
@@ -704,27 +690,14 @@ def fields_in(section: str) -> list[FormField]:
 
 def choice_label(value: str | None) -> str:
     """How an enum value reads in a selectbox: ``core_needle`` -> ``core needle``."""
-    return NOT_RECORDED if value is None else value.replace("_", " ")
+    return label(value)
 
 
 def applies(key: str, form: Mapping[str, Any]) -> bool:
-    """Whether a field applies given the rest of the form (the format's cross-field rules)."""
-    site = form.get("tumor.site")
-    if key in ("tumor.uterine_extension", "tumor.morcellated"):
-        return site == Site.uterus.value
-    if key == "extent.limb_salvage_feasible":
-        return site == Site.extremity.value
-    if key == "pathology.needle_gauge":
-        return form.get("pathology.biopsy") == Biopsy.core_needle.value
-    if key == "pathology.margin":
-        return form.get("extent.primary_resectability") == Resectability.resected.value or (
-            form.get("pathology.biopsy") in (Biopsy.excisional.value, Biopsy.resection.value)
-        )
-    if key == "patient.menopausal_status":
-        return form.get("patient.sex") != Sex.male.value
-    if key == "pathology.hrd":
-        return form.get("pathology.tumor_ngs") is not False
-    return True
+    """Whether a field applies given the rest of the form (``lms_board.case_rules``, the
+    table the validation reads too)."""
+    rule = rule_for(key)
+    return rule is None or rule.applies(form.get)
 
 
 def empty_form() -> FormState:
@@ -749,6 +722,18 @@ def _lines(text: Any) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
+#: How an IHC result may be typed on a ``marker: result`` line, by the result it means.
+IHC_WORDS: dict[str, str] = {
+    "+": "positive",
+    "pos": "positive",
+    "-": "negative",
+    "−": "negative",
+    "neg": "negative",
+    "±": "equivocal",
+    "not done": "not_done",
+    "n/d": "not_done",
+    "nd": "not_done",
+}
 _IHC_LINE = re.compile(r"^\s*([^:=]+?)\s*[:=]\s*(\S.*?)\s*$")
 
 
@@ -795,7 +780,8 @@ def form_to_case_dict(form: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str
             )
             continue
         marker = match.group(1).strip().lower().replace(" ", "_").replace("-", "_")
-        ihc[marker] = match.group(2).strip().lower()
+        result = match.group(2).strip().lower()
+        ihc[marker] = IHC_WORDS.get(result, result)
     if ihc:
         data["pathology"]["ihc"] = ihc
     metastases = []
@@ -930,7 +916,7 @@ class FormCheck:
         msgs = self.errors.get(key, [])
         if include_missing:
             return msgs
-        return [m for m in msgs if not m.endswith("required field is missing")]
+        return [m for m in msgs if not m.endswith(": required")]
 
 
 def keep_unchanged(data: dict[str, Any], form: Mapping[str, Any], original: Case) -> dict[str, Any]:

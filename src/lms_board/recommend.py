@@ -52,6 +52,7 @@ from lms_board.knowledge.applies import (
 from lms_board.knowledge.loader import Knowledge, ordered_unique
 from lms_board.knowledge.schema import OptionRecord, TrialRecord
 from lms_board.prompts import build_prompts
+from lms_board.wording import label
 
 ANTHRACYCLINE_FLAG = "anthracycline_limit"
 #: Where demoted combinations go: after every single agent, before trial referral (80).
@@ -223,7 +224,7 @@ def _matched_criteria(trial: TrialRecord, f: CaseFacts, classification: Classifi
     if c.categories or c.subtypes:
         parts.append(classification.label)
     if c.sites:
-        parts.append(f"site {case.tumor.site.value.replace('_', ' ')}")
+        parts.append(f"site {label(case.tumor.site)}")
     if c.figo_stages and f.figo_stage:
         parts.append(f"FIGO stage {f.figo_stage}")
     if c.line_min is not None or c.line_max is not None:

@@ -12,11 +12,12 @@ from typing import Protocol
 
 import pandas as pd
 
-from lms_board.assessment import Assessment, EvidenceRef, TrialExample
+from lms_board.assessment import Assessment, EvidenceRef
 from lms_board.bidi import show_bidi
 from lms_board.case import Case
 from lms_board.knowledge import Knowledge
 from lms_board.knowledge.schema import Conditions, OptionRecord, TrialRecord
+from lms_board.wording import cap, classification_label, label, registry_link, status_label
 
 BOARD_COLUMNS = (
     "Case",
@@ -47,8 +48,8 @@ class _StoredLike(Protocol):
 
 def classification_text(assessment: Assessment) -> str:
     """``Resectable · localized``, with ``(provisional)`` while a gap could change it."""
-    label = assessment.classification.label
-    return f"{label} (provisional)" if assessment.classification.provisional else label
+    text = classification_label(assessment.classification)
+    return f"{text} (provisional)" if assessment.classification.provisional else text
 
 
 def grade_cell(assessment: Assessment) -> str:
@@ -72,11 +73,11 @@ def board_table(rows: Sequence[tuple[_StoredLike, Assessment]]) -> pd.DataFrame:
         {
             "Case": stored.case_id,
             "Board date": stored.case.board_date,
-            "Site": words(stored.case.tumor.site),
+            "Site": cap(label(stored.case.tumor.site)),
             "Classification": classification_text(assessment),
             "Grade": grade_cell(assessment),
             "Stage": stage_cell(assessment),
-            "Status": stored.status,
+            "Status": status_label(stored.status),
             "Question": show_bidi(stored.case.question or ""),
             "Version": stored.version,
         }
@@ -88,23 +89,9 @@ def board_table(rows: Sequence[tuple[_StoredLike, Assessment]]) -> pd.DataFrame:
 LIBRARY_COLUMNS = ("Id", "Link", "Kind", "Year", "Settings", "Citation", "Take-away")
 
 
-def registry_link(nct: str) -> str:
-    return f"https://clinicaltrials.gov/study/{nct}"
-
-
-def trial_link(trial: TrialExample) -> str:
-    """The registry record of a trial (its own URL, else ClinicalTrials.gov by NCT id)."""
-    return trial.url or registry_link(trial.nct)
-
-
-def words(value: object) -> str:
-    """An enum value in words (``locally_advanced`` -> ``locally advanced``)."""
-    return str(getattr(value, "value", value)).replace("_", " ")
-
-
 def setting_words(conditions: Conditions) -> list[str]:
     """Where a record applies, in words: ``advanced``, ``metastatic``… (``any`` if open)."""
-    found = [words(c) for c in conditions.categories] + [words(s) for s in conditions.subtypes]
+    found = [label(c) for c in conditions.categories] + [label(s) for s in conditions.subtypes]
     return found or ["any"]
 
 

@@ -1,11 +1,16 @@
-"""Renderers of an Assessment: classification badge, reasons, grade, stage, gaps and flags."""
+"""Renderers of an Assessment: classification badge, reasons, grade, stage, gaps, flags and
+the points to discuss (prompts). Clinician wording only (``lms_board.wording``); rule ids and
+codes appear only with ``details=True`` (the page's "details" toggle)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from lms_board.assessment import Assessment, Grade, Stage
+from lms_board.wording import cap, classification_status, flag_label, gap_label, prompt_label
 from streamlit_app.components.text import escape_md, evidence_links
+
+DETAILS_HELP = "Show the rule id behind each reason and the code of each gap, flag and prompt."
 
 _COLOURS = {"resectable": "green", "advanced": "orange"}
 
@@ -20,15 +25,28 @@ def badge(assessment: Assessment, size: str = "###") -> None:
             "Provisional: open workup gaps could change this classification (see why).",
             icon=":material/hourglass_top:",
         )
+    elif assessment.workup_gaps:
+        st.caption(escape_md(cap(classification_status(assessment))))
 
 
-def reasons(assessment: Assessment) -> None:
-    """Each rule that fired: its sentence, its id and its sources."""
+def details_toggle(key: str) -> bool:
+    """The page's "details" switch (off by default): rule ids and codes for those who ask."""
+    return st.toggle("Details: rule ids and codes", key=key, value=False, help=DETAILS_HELP)
+
+
+def _code(code: str, details: bool) -> str:
+    return f" · `{code}`" if details else ""
+
+
+def reasons(assessment: Assessment, *, details: bool = False) -> None:
+    """Each rule that fired: its sentence and its sources (its id with ``details``)."""
     for r in assessment.classification.rationale:
         sources = evidence_links(r.evidence, assessment.evidence)
-        line = f"- {escape_md(r.text)}  \n  `{r.rule}`"
+        line = f"- {escape_md(r.text)}"
         if sources:
-            line += f" · sources: {sources}"
+            line += f"  \n  sources: {sources}"
+        if details:
+            line += f"  \n  rule `{r.rule}`"
         st.markdown(line)
 
 
@@ -61,7 +79,7 @@ def stage_panel(stage: Stage) -> None:
         st.caption(escape_md(stage.note))
 
 
-def gaps_checklist(assessment: Assessment) -> None:
+def gaps_checklist(assessment: Assessment, *, details: bool = False) -> None:
     """Workup gaps as a checklist saying what to do (ticks are for this session only)."""
     if not assessment.workup_gaps:
         st.success("No workup gaps.", icon=":material/check_circle:")
@@ -69,13 +87,14 @@ def gaps_checklist(assessment: Assessment) -> None:
     for gap in assessment.workup_gaps:
         tick, text = st.columns([1, 24])
         tick.checkbox(
-            f"done: {gap.code}",
+            f"Done: {gap_label(gap.code)}",
             key=f"assessment_gap_{assessment.case_id}_{gap.code}",
             label_visibility="collapsed",
         )
         sources = evidence_links(gap.evidence, assessment.evidence)
         text.markdown(escape_md(gap.message))
-        text.caption(f"`{gap.code}`" + (f" · {sources}" if sources else ""))
+        if sources or details:
+            text.caption(f"sources: {sources}" + _code(gap.code, details))
 
 
 def gaps_list(assessment: Assessment) -> None:
@@ -85,12 +104,33 @@ def gaps_list(assessment: Assessment) -> None:
         return
     for gap in assessment.workup_gaps:
         sources = evidence_links(gap.evidence, assessment.evidence)
-        line = f"- {escape_md(gap.message)} `{gap.code}`"
-        st.markdown(line + (f" · {sources}" if sources else ""))
+        line = f"- {escape_md(gap.message)}"
+        st.markdown(line + (f" ({sources})" if sources else ""))
 
 
-def flags(assessment: Assessment) -> None:
+def flags(assessment: Assessment, *, details: bool = False) -> None:
     if not assessment.flags:
         st.caption("No flags.")
     for flag in assessment.flags:
-        st.warning(f"**{escape_md(flag.code)}**: {escape_md(flag.message)}", icon=":material/flag:")
+        st.warning(
+            f"**{escape_md(flag_label(flag.code))}**: {escape_md(flag.message)}"
+            + _code(flag.code, details),
+            icon=":material/flag:",
+        )
+
+
+def prompts(assessment: Assessment, *, details: bool = False, compact: bool = False) -> None:
+    """What the board should consider or do for this patient ("To discuss"), with sources."""
+    if not assessment.prompts:
+        st.caption("Nothing further to discuss for this patient.")
+        return
+    for p in assessment.prompts:
+        head = f"**{escape_md(prompt_label(p.code))}**"
+        if compact:
+            st.markdown(f"- {head}: {escape_md(p.message)}")
+            continue
+        sources = evidence_links(p.evidence, assessment.evidence)
+        st.info(
+            f"{head}: {escape_md(p.message)}  \nsources: {sources}" + _code(p.code, details),
+            icon=":material/forum:",
+        )

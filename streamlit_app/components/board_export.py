@@ -18,7 +18,6 @@ from lms_board.assessment import Assessment
 from lms_board.case import Case
 from lms_board.decision import BoardDecision
 from lms_board.export import EventLog, Paper, render_packet
-from lms_board.export.cli import IDENTIFIER_FLAG
 from lms_board.interchange import cases_to_csv, cases_to_fhir_json
 from lms_board.store import CaseStore, StoredCase
 from streamlit_app.components import session
@@ -77,12 +76,7 @@ def _iso(day: date | None) -> str | None:
 
 def _confirmed(items: Sequence[Item]) -> bool:
     """True when no included case has identifier-like text, or the user has checked it."""
-    flagged = [
-        (case.case_id, flag.message)
-        for case, a in items
-        for flag in a.flags
-        if flag.code == IDENTIFIER_FLAG
-    ]
+    flagged = [(case.case_id, flag.message) for case, a in items for flag in a.identifier_flags]
     if not flagged:
         return True
     ids = sorted({case_id for case_id, _ in flagged})

@@ -10,6 +10,7 @@ import streamlit as st
 
 from lms_board.assessment import Assessment
 from lms_board.store import StoredCase
+from lms_board.wording import PROMPTS_TITLE
 from streamlit_app.components import assessment_panel as panel
 from streamlit_app.components import case_card
 from streamlit_app.components.options import option_card
@@ -33,6 +34,9 @@ def show(stored: StoredCase, assessment: Assessment) -> None:
             panel.stage_panel(assessment.stage)
             st.markdown("**Flags**")
             panel.flags(assessment)
+            if assessment.prompts:
+                st.markdown(f"**{PROMPTS_TITLE}**")
+                panel.prompts(assessment, compact=True)
         with options:
             st.markdown("**Top options**")
             if not assessment.options:

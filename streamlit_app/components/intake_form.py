@@ -24,7 +24,6 @@ from lms_board.intake import (
     METASTASIS_COUNT,
     METASTASIS_RESECTABLE,
     METASTASIS_SITES,
-    NOT_RECORDED,
     TREATMENT_LINES,
     FormCheck,
     FormField,
@@ -41,7 +40,6 @@ from lms_board.intake import (
     dose_key,
     draft_key,
     draft_owner,
-    drug_label,
     empty_form,
     field_for,
     iso_date,
@@ -62,6 +60,7 @@ from lms_board.store import (
     StaleVersionError,
     StoredCase,
 )
+from lms_board.wording import BOOL_LABELS, NOT_RECORDED, drug_label, plain_message
 from streamlit_app.components import session
 from streamlit_app.components.text import escape_md
 
@@ -79,7 +78,6 @@ FLASH = "intake_flash"
 TAKEN = "intake_id_taken"
 W = "intake_w:"
 _UNSET = "\x00unset"
-_BOOL_LABELS = {None: NOT_RECORDED, True: "yes", False: "no"}
 _DATE_MIN, _DATE_MAX = date(1900, 1, 1), date(2100, 12, 31)
 _DRUGS = frozenset(TREATMENT_LINES.field("drugs").choices)
 #: How the widgets of a row sit: rows of (field, relative width); the drugs first.
@@ -231,7 +229,7 @@ def _widget(key: str, field: FormField, check: FormCheck, label: str | None = No
             **common,
         )
     elif field.kind == "bool":
-        st.radio(text, [None, True, False], format_func=_BOOL_LABELS.get, horizontal=True, **common)
+        st.radio(text, [None, True, False], format_func=BOOL_LABELS.get, horizontal=True, **common)
     elif field.kind == "multi":
         label = drug_label if field.choices and field.choices[0] in _DRUGS else choice_label
         st.multiselect(text, list(field.choices), format_func=label, placeholder="none", **common)
@@ -249,7 +247,7 @@ def _widget(key: str, field: FormField, check: FormCheck, label: str | None = No
     value = ss[wkey]
     form[key] = iso_date(value) if field.kind == "date" else value
     for message in check.errors_for(key, include_missing=bool(ss.get(SUBMITTED))):
-        st.error(escape_md(message), icon=":material/error:")
+        st.error(escape_md(plain_message(message, with_field=False)), icon=":material/error:")
 
 
 def _grid(
@@ -306,7 +304,7 @@ def metastases_editor(check: FormCheck) -> None:
     )
     form[METASTASES] = list(ss[wkey])
     for message in check.errors_for(METASTASES):
-        st.error(escape_md(message), icon=":material/error:")
+        st.error(escape_md(plain_message(message, with_field=False)), icon=":material/error:")
     for site in form[METASTASES]:
         name, count, resectable = st.columns([1, 1, 2], vertical_alignment="center")
         name.markdown(f"**{escape_md(choice_label(site))}**")
@@ -377,7 +375,7 @@ def list_editor(editor: ListEditor, check: FormCheck, warnings: dict[str, list[s
     if not order:
         _widget(editor.none_key, _field(editor.none_key), check)
     for message in check.errors_for(editor.key):
-        st.error(escape_md(message), icon=":material/error:")
+        st.error(escape_md(plain_message(message, with_field=False)), icon=":material/error:")
     st.button(
         f"Add {editor.item}",
         key=f"intake_add:{editor.key}",

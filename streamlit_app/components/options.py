@@ -5,17 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from lms_board.assessment import Assessment, Option, TrialExample
-from lms_board.tables import trial_link
+from lms_board.wording import modality_title, registry_link
 from streamlit_app.components.text import escape_md, evidence_links, md_link
-
-MODALITY_TITLES = {
-    "surgery": "Surgery",
-    "radiotherapy": "Radiotherapy",
-    "systemic": "Systemic therapy",
-    "local_ablative": "Local ablative therapy",
-    "supportive": "Supportive care",
-    "observation": "Observation",
-}
 
 
 def by_modality(options: list[Option]) -> dict[str, list[Option]]:
@@ -42,7 +33,7 @@ def options(assessment: Assessment) -> None:
         st.info("No options listed for this case.")
         return
     for modality, items in by_modality(assessment.options).items():
-        st.subheader(MODALITY_TITLES.get(modality, modality))
+        st.subheader(modality_title(modality))
         cols = st.columns(2)
         for i, option in enumerate(items):
             with cols[i % 2]:
@@ -61,7 +52,8 @@ def not_suitable(assessment: Assessment) -> None:
 
 def trial_card(trial: TrialExample, assessment: Assessment) -> None:
     with st.container(border=True):
-        st.markdown(f"**{md_link(trial.nct, trial_link(trial))}** · {escape_md(trial.title)}")
+        link = md_link(trial.nct, registry_link(trial.nct, trial.url))
+        st.markdown(f"**{link}** · {escape_md(trial.title)}")
         phase = f"{trial.phase} · " if trial.phase else ""
         st.caption(
             escape_md(

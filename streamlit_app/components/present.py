@@ -7,6 +7,7 @@ import streamlit as st
 from lms_board.assessment import Assessment
 from lms_board.export.text import history_items
 from lms_board.store import StoredCase
+from lms_board.wording import PROMPTS_TITLE, option_meta, prompt_label
 from streamlit_app.components import session
 from streamlit_app.components.text import escape_md
 
@@ -33,15 +34,32 @@ def top_options(assessment: Assessment) -> None:
         st.markdown("No options listed.")
     for option in assessment.options[:TOP_OPTIONS]:
         st.markdown(f"#### {escape_md(option.name)}")
-        st.markdown(escape_md(f"{option.intent} · {option.setting} · {option.strength}"))
+        st.markdown(escape_md(option_meta(option)))
     if len(assessment.options) > TOP_OPTIONS:
         st.caption(f"{len(assessment.options) - TOP_OPTIONS} more on the Options page.")
 
 
 def history(stored: StoredCase) -> None:
-    """The treatment so far, one row per event and treatment line, the latest last."""
+    """The treatment so far, one row per event and treatment line, oldest first; the latest
+    line is never left out and stands in bold."""
     st.markdown("### Treatment so far")
-    st.markdown("\n".join(f"- {escape_md(item)}" for item in history_items(stored.case)))
+    items = [f"- {escape_md(item)}" for item in history_items(stored.case)]
+    if items:
+        items[-1] = f"- **{items[-1][2:]}**"
+    st.markdown("\n".join(items))
+
+
+def prompts(assessment: Assessment) -> None:
+    """What to discuss for this patient, by name and in one sentence each."""
+    if not assessment.prompts:
+        return
+    st.markdown(f"### {PROMPTS_TITLE}")
+    st.markdown(
+        "\n".join(
+            f"- **{escape_md(prompt_label(p.code))}**: {escape_md(p.message)}"
+            for p in assessment.prompts
+        )
+    )
 
 
 def notes(stored: StoredCase) -> None:

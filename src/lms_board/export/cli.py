@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
@@ -20,27 +19,17 @@ from tqdm import tqdm
 from lms_board.assess import assess
 from lms_board.assessment import Assessment
 from lms_board.case import Case, CaseError, error_messages, load_case
+from lms_board.cli_support import problems as _problems
+from lms_board.cli_support import say, write_output
 from lms_board.decision import BoardDecision
 from lms_board.export import FORMATS, PAPERS, Format, export_bytes, file_name, render_packet
-
-EXIT_BAD_INPUT = 2
-EXIT_IO = 1
-IDENTIFIER_FLAG = "identifier_in_free_text"
-
-
-def _problems(head: str, messages: Sequence[str]) -> int:
-    print(f"lms-board: {head}:", file=sys.stderr)
-    for m in messages:
-        print(f"  - {m}", file=sys.stderr)
-    return EXIT_BAD_INPUT
 
 
 def identifier_problems(case: Case, assessment: Assessment) -> list[str]:
     """Why this case may not be exported unconfirmed (empty: nothing looks like an identifier)."""
     return [
         f"{f.message} (re-run with --confirm-identifiers once checked)"
-        for f in assessment.flags
-        if f.code == IDENTIFIER_FLAG
+        for f in assessment.identifier_flags
     ]
 
 
@@ -54,15 +43,6 @@ def _load_decision(path: str) -> BoardDecision:
         return BoardDecision.model_validate_json(raw)
     except ValidationError as exc:
         raise CaseError(error_messages(exc)) from None
-
-
-def _write(path: Path, data: bytes) -> int:
-    try:
-        path.write_bytes(data)
-    except OSError as exc:
-        print(f"lms-board: cannot write {path} ({exc.strerror or exc})", file=sys.stderr)
-        return EXIT_IO
-    return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -84,7 +64,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     fmt: Format = args.format
     data = export_bytes(case, assessment, fmt, paper=args.paper, decision=decision)
     out = Path(args.output) if args.output else Path(file_name(case.case_id, fmt))
-    code = _write(out, data)
+    code = write_output(out, data)
     if code == 0:
         print(f"wrote {out} ({len(data):,} bytes)", file=sys.stderr)
     return code
@@ -116,7 +96,7 @@ def cmd_packet(args: argparse.Namespace) -> int:
     problems: list[str] = []
     for path in files:
         if not looks_like_case(path):
-            print(f"lms-board: skipped {path.name}: not a case file", file=sys.stderr)
+            say(f"skipped {path.name}: not a case file")
             continue
         try:
             cases.append(load_case(path))
@@ -150,7 +130,7 @@ def cmd_packet(args: argparse.Namespace) -> int:
             items, paper=args.paper, title=args.title, on_case=lambda _c: bar.update()
         )
     out = Path(args.output)
-    code = _write(out, data)
+    code = write_output(out, data)
     if code == 0:
         print(f"wrote {out}: cover + {len(items)} case pages", file=sys.stderr)
     return code

@@ -15,7 +15,6 @@ from lms_board.case import Case
 from lms_board.decision import BoardDecision
 from lms_board.export.text import (
     RefIndex,
-    cap,
     case_facts,
     clean,
     decision_facts,
@@ -24,11 +23,16 @@ from lms_board.export.text import (
     knowledge_reviewed,
     one_line,
     ref_id_text,
-    trial_link,
-    web_link,
-    words,
 )
 from lms_board.export.timeline import MODALITY_COLORS, row_keys
+from lms_board.wording import (
+    PROMPTS_TITLE,
+    classification_status,
+    option_meta,
+    prompt_label,
+    registry_link,
+    web_link,
+)
 
 CSS = """
 :root { --ink:#212529; --muted:#606872; --navy:#1f4e79; --rule:#d6dbe2; --tint:#f0f4f9;
@@ -190,38 +194,33 @@ def render_html(
     add("</dl>")
 
     add("<h2>Classification</h2>")
-    status = "provisional" if cls.provisional else "firm at this workup"
+    status = classification_status(a)
     add(f'<p><strong>{e(cls.label)}</strong> <span class="meta">{e(status)}</span></p>')
     add("<ul>")
     for r in cls.rationale:
-        add(
-            f'<li>{e(r.text)} <span class="small">({e(r.rule)})</span>{_cite(refs, r.evidence)}</li>'
-        )
+        add(f"<li>{e(r.text)}{_cite(refs, r.evidence)}</li>")
     add("</ul>")
     gap_class = ' class="gap"' if a.workup_gaps else ""
     add(f"<h3{gap_class}>Open workup gaps ({len(a.workup_gaps)})</h3>")
     if a.workup_gaps:
         add("<ul>")
         for g in a.workup_gaps:
-            add(
-                f'<li>{e(g.message)} <span class="small">({e(g.code)})</span>{_cite(refs, g.evidence)}</li>'
-            )
+            add(f"<li>{e(g.message)}{_cite(refs, g.evidence)}</li>")
         add("</ul>")
     else:
         add('<p class="small">None.</p>')
     if a.flags:
         add(f'<h3 class="flag">Flags ({len(a.flags)})</h3><ul>')
         for f in a.flags:
-            add(f'<li>{e(f.message)} <span class="small">({e(f.code)})</span></li>')
+            add(f"<li>{e(f.message)}</li>")
         add("</ul>")
 
     add(f"<h2>Options for discussion ({len(a.options)})</h2>")
     if a.options:
         add('<ol class="options">')
         for o in a.options:
-            meta = f"{cap(words(o.modality))} · {o.intent} · {o.strength} · {one_line(o.setting)}"
             add(f'<li><span class="opt-name">{e(o.name)}</span>{_cite(refs, o.evidence)}')
-            add(f'<div class="opt-meta">{e(meta)}</div>')
+            add(f'<div class="opt-meta">{e(option_meta(o))}</div>')
             if o.key_numbers:
                 add(f"<div>{e(one_line(o.key_numbers))}</div>")
             if o.caveats:
@@ -234,6 +233,18 @@ def render_html(
         add("</ol>")
     else:
         add('<p class="small">No options listed for this case.</p>')
+
+    add(f"<h2>{e(PROMPTS_TITLE)} ({len(a.prompts)})</h2>")
+    if a.prompts:
+        add('<ul class="prompts">')
+        for pr in a.prompts:
+            add(
+                f"<li><strong>{e(prompt_label(pr.code))}</strong>: {e(one_line(pr.message))}"
+                f"{_cite(refs, pr.evidence)}</li>"
+            )
+        add("</ul>")
+    else:
+        add('<p class="small">Nothing further.</p>')
 
     add(f"<h2>Not suitable ({len(a.not_suitable)})</h2>")
     if a.not_suitable:
@@ -253,7 +264,7 @@ def render_html(
     if a.trials:
         add("<ul>")
         for t in a.trials:
-            url = trial_link(t.nct, t.url)
+            url = registry_link(t.nct, t.url)
             phase = f" · phase {t.phase}" if t.phase else ""
             add(
                 f'<li><a href="{e(url)}"><strong>{e(t.nct)}</strong></a> {e(one_line(t.title))}'

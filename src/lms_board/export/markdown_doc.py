@@ -17,7 +17,6 @@ from lms_board.case import Case
 from lms_board.decision import BoardDecision
 from lms_board.export.text import (
     RefIndex,
-    cap,
     case_facts,
     clean,
     decision_facts,
@@ -26,8 +25,14 @@ from lms_board.export.text import (
     knowledge_reviewed,
     one_line,
     ref_id_text,
+)
+from lms_board.wording import (
+    PROMPTS_TITLE,
+    classification_status,
+    option_meta,
+    prompt_label,
+    registry_link,
     web_link,
-    words,
 )
 
 _ACTIVE = re.compile(r"([\\`*_\[\]|~])")  # active anywhere in a line
@@ -100,15 +105,15 @@ def render_markdown(
     add("")
     add("## Classification")
     add("")
-    add(f"**{md(cls.label)}**, {'provisional' if cls.provisional else 'firm at this workup'}")
+    add(f"**{md(cls.label)}**, {md(classification_status(a))}")
     add("")
     for r in cls.rationale:
-        add(f"- {md(r.text)} ({md(r.rule)}){cite(r.evidence)}")
+        add(f"- {md(r.text)}{cite(r.evidence)}")
     add("")
     add(f"**Open workup gaps ({len(a.workup_gaps)})**")
     add("")
     for g in a.workup_gaps:
-        add(f"- {md(g.message)} ({md(g.code)}){cite(g.evidence)}")
+        add(f"- {md(g.message)}{cite(g.evidence)}")
     if not a.workup_gaps:
         add("None.")
     if a.flags:
@@ -116,20 +121,26 @@ def render_markdown(
         add(f"**Flags ({len(a.flags)})**")
         add("")
         for f in a.flags:
-            add(f"- {md(f.message)} ({md(f.code)})")
+            add(f"- {md(f.message)}")
     add("")
     add(f"## Options for discussion ({len(a.options)})")
     add("")
     for i, o in enumerate(a.options, start=1):
-        meta = f"{cap(words(o.modality))} · {o.intent} · {o.strength} · {one_line(o.setting)}"
         add(f"{i}. **{md(o.name)}**{cite(o.evidence)}  ")
-        add(f"   {md(meta)}  ")
+        add(f"   {md(option_meta(o))}  ")
         if o.key_numbers:
             add(f"   {md(o.key_numbers)}")
         for cav in o.caveats:
             add(f"   - {md(cav)}")
     if not a.options:
         add("No options listed for this case.")
+    add("")
+    add(f"## {PROMPTS_TITLE} ({len(a.prompts)})")
+    add("")
+    for pr in a.prompts:
+        add(f"- **{md(prompt_label(pr.code))}**: {md(pr.message)}{cite(pr.evidence)}")
+    if not a.prompts:
+        add("Nothing further.")
     add("")
     add(f"## Not suitable ({len(a.not_suitable)})")
     add("")
@@ -143,7 +154,7 @@ def render_markdown(
     for t in a.trials:
         add(
             f"- **{md(t.nct)}** {md(t.title)}: {md(t.status)} (as of {md(iso(t.status_as_of))})"
-            f"{cite(t.evidence)}"
+            f"{cite(t.evidence)} <{registry_link(t.nct, t.url)}>"
         )
         if t.why:
             add(f"  {md(t.why)}")

@@ -34,7 +34,6 @@ from lms_board.export.painter import (
 from lms_board.export.text import (
     MORE,
     RefIndex,
-    cap,
     case_facts,
     decision_facts,
     generated_on,
@@ -45,9 +44,9 @@ from lms_board.export.text import (
     next_visits,
     one_line,
     short_handle,
-    words,
 )
 from lms_board.export.timeline import draw_timeline
+from lms_board.wording import PROMPTS_TITLE, classification_status, option_meta, prompt_label
 
 MARGIN_X = 14.0
 MARGIN_TOP = 11.0
@@ -112,6 +111,8 @@ class Budget:
     options: int = 6
     option_name_lines: int = 2
     option_detail: int = 3
+    prompts: int = 4
+    prompt_lines: int = 2
     not_suitable: int = 4
     ns_lines: int = 3
     trials: int = 3
@@ -139,11 +140,13 @@ TIGHTEN: tuple[tuple[str, int], ...] = (
     ("trial_lines", 1),
     ("ns_lines", 1),
     ("option_detail", 1),
+    ("prompt_lines", 1),
     ("decision_lines", 2),
     ("notes", 1),
     ("write_lines", 2),
     ("imaging_items", 3),
     ("options", 5),
+    ("prompts", 3),
     ("not_suitable", 3),
     ("trials", 2),
     ("question", 3),
@@ -154,6 +157,7 @@ TIGHTEN: tuple[tuple[str, int], ...] = (
     ("reasons", 3),
     ("gaps", 5),
     ("options", 4),
+    ("prompts", 2),
     ("imaging_items", 2),
     ("notes", 0),
     ("fact_lines", 1),
@@ -166,6 +170,7 @@ TIGHTEN: tuple[tuple[str, int], ...] = (
     ("next_visits", 2),
     ("decision_lines", 1),
     ("options", 3),
+    ("prompts", 1),
     ("trials", 1),
     ("not_suitable", 1),
     ("imaging_items", 1),
@@ -273,6 +278,7 @@ class OnePager:
         y = self.question(y) + SECTION_GAP
         y = self.case_and_classification(y) + SECTION_GAP
         y = self.options(y) + SECTION_GAP
+        y = self.prompts(y)
         y = self.not_suitable_and_trials(y) + SECTION_GAP
         y = self.imaging(y) + SECTION_GAP
         y = self.recommendation(y) + SECTION_GAP
@@ -446,7 +452,7 @@ class OnePager:
         y0 = y
         y += self.heading(x, y, w, "Classification")
         c = a.classification
-        status = "provisional" if c.provisional else "firm at this workup"
+        status = classification_status(a)
         if p.width(f"{c.label}   {status}", CLASS_LABEL) <= w:
             y += p.spans(x, y, w, [(c.label, CLASS_LABEL), (f"   {status}", SMALL)]) + 0.6
         else:
@@ -494,12 +500,7 @@ class OnePager:
         for i, o in enumerate(shown, start=1):
             if not p.dry:
                 p.lines(x, y, num_w, [f"{i}"], OPT_NO)
-            meta = " · ".join(
-                bit
-                for bit in (cap(words(o.modality)), o.intent, o.strength, one_line(o.setting))
-                if bit
-            )
-            y += self.option_title(x + num_w, y, w - num_w, o.name, meta, o.evidence)
+            y += self.option_title(x + num_w, y, w - num_w, o.name, option_meta(o), o.evidence)
             detail = " ".join(
                 bit
                 for bit in (one_line(o.key_numbers), *(f"Caveat: {one_line(c)}" for c in o.caveats))
@@ -510,6 +511,19 @@ class OnePager:
             y += 1.3
         y += self.more(x + num_w, y, w - num_w, total - len(shown), "options")
         return y
+
+    def prompts(self, y: float) -> float:
+        """What the board should consider or do beside the options ("To discuss")."""
+        a, b, x, w = self.a, self.b, self.x, self.w
+        if not a.prompts:
+            return y
+        y += self.heading(x, y, w, PROMPTS_TITLE, f"{len(a.prompts)} for this patient")
+        shown = a.prompts[: b.prompts]
+        for pr in shown:
+            text = f"{prompt_label(pr.code)}: {one_line(pr.message)}"
+            y += self.bullet(x, y, w, text, BODY, pr.evidence, b.prompt_lines, "▸", HEAD) + 0.4
+        y += self.more(x + 3.2, y, w - 3.2, len(a.prompts) - len(shown), "discussion points")
+        return y + SECTION_GAP
 
     def option_title(
         self, x: float, y: float, w: float, name: str, meta: str, ids: list[str]

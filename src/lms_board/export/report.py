@@ -19,7 +19,6 @@ from lms_board.export.fonts import Paper, new_pdf
 from lms_board.export.painter import AMBER, MUTED, NAVY, RED, RULE, Painter, Style
 from lms_board.export.text import (
     RefIndex,
-    cap,
     case_facts,
     clean,
     decision_facts,
@@ -29,11 +28,16 @@ from lms_board.export.text import (
     knowledge_reviewed,
     one_line,
     ref_id_text,
-    trial_link,
-    web_link,
-    words,
 )
 from lms_board.export.timeline import draw_timeline, timeline_height
+from lms_board.wording import (
+    PROMPTS_TITLE,
+    classification_status,
+    option_meta,
+    prompt_label,
+    registry_link,
+    web_link,
+)
 
 MARGIN_X = 18.0
 TOP = 16.0
@@ -149,6 +153,7 @@ class Report:
         self.case_summary()
         self.classification()
         self.options()
+        self.prompts()
         self.not_suitable()
         self.trials()
         self.imaging()
@@ -190,13 +195,10 @@ class Report:
         f, a = self.f, self.a
         c = a.classification
         f.heading("Classification")
-        f.para(
-            f"{c.label}: {'provisional, open workup gaps could change it' if c.provisional else 'firm at this workup'}",
-            BODY_B,
-        )
+        f.para(f"{c.label}: {classification_status(a)}", BODY_B)
         f.gap(0.8)
         for r in c.rationale:
-            f.bullet(f"{r.text} ({r.rule})", cite=self.cite(r.evidence))
+            f.bullet(r.text, cite=self.cite(r.evidence))
         f.sub("Grade and stage")
         f.kv("FNCLCC", grade_text(a.grade))
         s = a.stage
@@ -210,12 +212,12 @@ class Report:
         if not a.workup_gaps:
             f.para("None.", BODY_I)
         for g in a.workup_gaps:
-            f.bullet(f"{g.message} ({g.code})", cite=self.cite(g.evidence), mark="!")
+            f.bullet(g.message, cite=self.cite(g.evidence), mark="!")
         f.sub(f"Flags ({len(a.flags)})", WARN if a.flags else H2)
         if not a.flags:
             f.para("None.", BODY_I)
         for fl in a.flags:
-            f.bullet(f"{fl.message} ({fl.code})", mark="▲")
+            f.bullet(fl.message, mark="▲")
 
     def options(self) -> None:
         f, a = self.f, self.a
@@ -226,12 +228,23 @@ class Report:
             f.ensure(BODY_B.line_h * 4)
             f.gap(1.0)
             f.para(f"{i}. {o.name}  {self.cite(o.evidence)}", BODY_B)
-            meta = f"{cap(words(o.modality))} · {o.intent} · {o.strength} · {one_line(o.setting)}"
-            f.para(meta, Style(8.0, color=NAVY, leading=1.4), indent=5.0)
+            f.para(option_meta(o), Style(8.0, color=NAVY, leading=1.4), indent=5.0)
             if o.key_numbers:
                 f.kv("Key numbers", one_line(o.key_numbers), label_w=24.0)
             for cav in o.caveats:
                 f.bullet(f"Caveat: {one_line(cav)}", SMALL)
+
+    def prompts(self) -> None:
+        """What the board should consider or do for this patient beside the options."""
+        f, a = self.f, self.a
+        f.heading(f"{PROMPTS_TITLE} ({len(a.prompts)})")
+        if not a.prompts:
+            f.para("Nothing further.", BODY_I)
+        for pr in a.prompts:
+            f.ensure(BODY.line_h * 2)
+            f.para(f"{prompt_label(pr.code)}  {self.cite(pr.evidence)}", BODY_B)
+            f.para(one_line(pr.message), BODY, indent=5.0)
+            f.gap(0.8)
 
     def not_suitable(self) -> None:
         f, a = self.f, self.a
@@ -267,7 +280,7 @@ class Report:
                 f.kv("Why", one_line(t.why), label_w=24.0)
             for item in t.to_check:
                 f.bullet(f"Check: {one_line(item)}", SMALL)
-            url = trial_link(t.nct, t.url)
+            url = registry_link(t.nct, t.url)
             f.para(url, LINK, indent=5.0, link=url)
 
     def imaging(self) -> None:

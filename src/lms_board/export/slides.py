@@ -31,6 +31,7 @@ from lms_board.export.text import (
     knowledge_reviewed,
     one_line,
 )
+from lms_board.wording import PROMPTS_TITLE, option_meta, prompt_label
 
 CaseItem = tuple[Case, Assessment]
 
@@ -147,6 +148,9 @@ def _slide(prs: PresentationT, case: Case, a: Assessment, footer: str) -> None:
         _para(tf, f"FLAGS ({len(a.flags)})", 10, bold=True, color=AMBER)
         for fl in a.flags[:3]:
             _para(tf, f"▲ {cut(fl.message, 85)}", 10.5, space_after=1)
+    if a.prompts:
+        _para(tf, f"{PROMPTS_TITLE.upper()} ({len(a.prompts)})", 10, bold=True, color=NAVY)
+        _para(tf, cut("; ".join(prompt_label(p.code) for p in a.prompts), 150), 10.5)
 
     # Right: options, not suitable, trials.
     tf = _box(slide, 172, 51, 155, 110)
@@ -155,7 +159,7 @@ def _slide(prs: PresentationT, case: Case, a: Assessment, footer: str) -> None:
         _para(tf, "No options listed for this case.", 12, color=MUTED)
     for i, o in enumerate(a.options[:5], start=1):
         _para(tf, f"{i}. {cut(o.name, 70)}", 13, bold=True, space_after=0)
-        _para(tf, cut(f"{o.intent} · {o.strength} · {o.setting}", 90), 10, color=MUTED)
+        _para(tf, cut(option_meta(o), 90), 10, color=MUTED)
     if len(a.options) > 5:
         _para(tf, f"+{len(a.options) - 5} more in the full report", 10, color=MUTED)
     if a.not_suitable:

@@ -16,9 +16,9 @@ from urllib.parse import urlsplit
 from lms_board.assessment import Assessment, EvidenceRef, Grade, Stage, SurveillanceVisit
 from lms_board.case import Case, NumberedLine, RadiotherapyCourse
 from lms_board.decision import BoardDecision
+from lms_board.wording import DASH, cap, drug_label, ihc_sign, label, marker_label, yes_no
 
 MORE = "…see full report"
-DASH = "–"
 
 #: Control characters, and the bidi controls that would make a document read otherwise
 #: than the stored text (lms_board.bidi): documents leave them out.
@@ -65,29 +65,6 @@ def knowledge_reviewed() -> date:
     return knowledge_reviewed_date()
 
 
-def words(value: object) -> str:
-    """An enum or code as words: ``head_neck`` -> ``head and neck``."""
-    raw = str(getattr(value, "value", value))
-    special = {
-        "head_neck": "head and neck",
-        "other_visceral": "other visceral",
-        "fine_needle_aspirate": "fine-needle aspirate",
-        "core_needle": "core needle",
-        "local_recurrence": "local recurrence",
-        "nodes_distant": "distant nodes",
-        "soft_tissue": "soft tissue",
-        "abdominal_one_site": "one abdominal site",
-        "abdominal_multiple": "several abdominal sites",
-        "bladder_or_rectum": "bladder or rectum",
-        "local_ablative": "local ablative",
-    }
-    return special.get(raw, raw.replace("_", " "))
-
-
-def cap(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
 def grade_text(grade: Grade | None) -> str:
     """``G3 (differentiation 2 + mitoses 3 + necrosis 1 = 6)``; reported and discrepancy noted."""
     if grade is None:
@@ -124,17 +101,9 @@ def stage_text(stage: Stage) -> str:
     return out
 
 
-def _yes_no(value: bool | None, yes: str, no: str | None = None) -> str | None:
-    if value is True:
-        return yes
-    if value is False:
-        return no
-    return None
-
-
 def patient_text(case: Case) -> str:
     p = case.patient
-    bits = [f"{p.age} y", words(p.sex)]
+    bits = [f"{p.age} y", label(p.sex)]
     bits.append(f"ECOG {p.ecog}" if p.ecog is not None else "ECOG not recorded")
     if p.lvef_percent is not None:
         bits.append(f"LVEF {p.lvef_percent} %")
@@ -145,17 +114,17 @@ def patient_text(case: Case) -> str:
 
 def primary_text(case: Case) -> str:
     t = case.tumor
-    site = cap(words(t.site))
+    site = cap(label(t.site))
     if t.location:
         site += f" {DASH} {one_line(t.location)}"
     bits = [site]
     bits.append(f"{t.size_cm:g} cm" if t.size_cm is not None else "size not recorded")
     if t.depth is not None:
-        bits.append("depth unknown" if t.depth == "unknown" else words(t.depth))
+        bits.append("depth unknown" if t.depth == "unknown" else label(t.depth))
     if t.presentation is not None:
-        bits.append("primary tumour" if t.presentation == "primary" else words(t.presentation))
+        bits.append("primary tumour" if t.presentation == "primary" else label(t.presentation))
     if t.uterine_extension is not None:
-        bits.append(f"extension: {words(t.uterine_extension)}")
+        bits.append(f"extension: {label(t.uterine_extension)}")
     if t.morcellated:
         bits.append("morcellated")
     return " · ".join(bits)
@@ -167,36 +136,38 @@ def biopsy_text(case: Case) -> str:
     if p.biopsy is None:
         bits.append("biopsy not recorded")
     else:
-        b = words(p.biopsy)
+        b = label(p.biopsy)
         if p.needle_gauge is not None:
             b += f" {p.needle_gauge} G"
         bits.append(b)
     for part in (
-        _yes_no(p.image_guided, "image-guided", "not image-guided"),
-        words(p.biopsy_route) + " route" if p.biopsy_route is not None else None,
-        _yes_no(p.diagnosis_confirmed, "LMS confirmed", "diagnosis not confirmed"),
-        _yes_no(p.expert_review, "expert review", "no expert review"),
+        yes_no(p.image_guided, "image-guided", "not image-guided"),
+        label(p.biopsy_route) + " route" if p.biopsy_route is not None else None,
+        yes_no(p.diagnosis_confirmed, "LMS confirmed", "diagnosis not confirmed"),
+        yes_no(p.expert_review, "expert review", "no expert review"),
         f"margin {p.margin.value}" if p.margin is not None else None,
     ):
         if part:
             bits.append(part)
     if p.ihc:
-        sign = {"positive": "+", "negative": "−", "equivocal": "±", "not_done": "n/d"}
-        bits.append("IHC " + ", ".join(f"{one_line(k)} {sign[v.value]}" for k, v in p.ihc.items()))
+        bits.append(
+            "IHC "
+            + ", ".join(f"{marker_label(one_line(k))} {ihc_sign(v)}" for k, v in p.ihc.items())
+        )
     if p.molecular:
         bits.append("; ".join(one_line(m) for m in p.molecular))
-    ngs = _yes_no(p.tumor_ngs, "tumour NGS done", "no tumour NGS")
+    ngs = yes_no(p.tumor_ngs, "tumour NGS done", "no tumour NGS")
     if ngs:
         bits.append(ngs)
     if p.hrd is not None:
-        bits.append(f"homologous recombination {words(p.hrd)}")
+        bits.append(f"homologous recombination {label(p.hrd)}")
     return " · ".join(bits)
 
 
 def workup_text(case: Case) -> str:
     w = case.workup
     marks: list[str] = []
-    for label, value in (
+    for name, value in (
         ("MRI primary", w.mri_primary),
         ("CT chest", w.ct_chest),
         ("CT abdomen/pelvis", w.ct_abdomen_pelvis),
@@ -204,9 +175,9 @@ def workup_text(case: Case) -> str:
         ("radiograph", w.radiograph_primary),
     ):
         if value is True:
-            marks.append(f"✓ {label}")
+            marks.append(f"✓ {name}")
         elif value is False:
-            marks.append(f"✗ {label}")
+            marks.append(f"✗ {name}")
     if not marks:
         marks.append("no imaging recorded")
     if w.last_imaging_date is not None:
@@ -214,7 +185,9 @@ def workup_text(case: Case) -> str:
     return " · ".join(marks)
 
 
-def extent_text(case: Case) -> str:
+def extent_text(case: Case, staged: bool = True) -> str:
+    """Nodes, metastases, DFI and resectability. With no metastasis recorded it says whether
+    that is a finding (``staged``: the distant staging is done) or not yet known."""
     e = case.extent
     bits: list[str] = []
     if e.nodes is not None:
@@ -222,23 +195,27 @@ def extent_text(case: Case) -> str:
     if e.metastases:
         mets = []
         for m in e.metastases:
-            s = words(m.site)
+            s = label(m.site)
             if m.count is not None:
                 s += f" ×{m.count}"
-            r = _yes_no(m.resectable, "resectable", "not resectable")
+            r = yes_no(m.resectable, "resectable", "not resectable")
             if r:
                 s += f" ({r})"
             mets.append(s)
         bits.append("metastases: " + ", ".join(mets))
+    elif not e.metastases_known:
+        bits.append("distant metastases not recorded")
+    elif staged:
+        bits.append("no distant metastasis (staging done)")
     else:
-        bits.append("no distant metastasis found")
+        bits.append("no distant metastasis found so far: not yet staged")
     if e.disease_free_interval_months is not None:
         bits.append(f"DFI {e.disease_free_interval_months} mo")
     if e.primary_resectability is not None:
-        bits.append(f"primary {words(e.primary_resectability)}")
+        bits.append(f"primary {label(e.primary_resectability)}")
     for part in (
-        _yes_no(e.limb_salvage_feasible, "limb salvage feasible", "limb salvage not feasible"),
-        _yes_no(
+        yes_no(e.limb_salvage_feasible, "limb salvage feasible", "limb salvage not feasible"),
+        yes_no(
             e.neurovascular_involvement,
             "neurovascular involvement",
             "no neurovascular involvement",
@@ -264,16 +241,9 @@ def _span(start: date | None, end: date | None, ongoing: bool = False) -> str:
     return ""
 
 
-def _drug(name: str) -> str:
-    from lms_board.drugs import drug_vocabulary
-
-    record = drug_vocabulary().get(name)
-    return record.display if record is not None else name.replace("-", " ")
-
-
 def _regimen(numbered: NumberedLine) -> str:
     tl = numbered.line
-    what = " + ".join([*map(_drug, tl.drugs), *map(one_line, tl.other_drugs)])
+    what = " + ".join([*map(drug_label, tl.drugs), *map(one_line, tl.other_drugs)])
     if not what:
         what = one_line(tl.regimen) if tl.regimen else "regimen not recorded"
     return f"{numbered.label}: {what}"
@@ -282,7 +252,7 @@ def _regimen(numbered: NumberedLine) -> str:
 def treatment_line_brief(numbered: NumberedLine) -> str:
     """The shortest form of a line: ``line 4: eribulin (progression)``."""
     stop = numbered.line.stop_reason
-    why = f" ({words(stop)})" if stop is not None and stop.value != "unknown" else ""
+    why = f" ({label(stop)})" if stop is not None and stop.value != "unknown" else ""
     return _regimen(numbered) + why
 
 
@@ -299,14 +269,16 @@ def treatment_line_text(numbered: NumberedLine, full: bool = False, short: bool 
         out += f" ({when})"
     details: list[str] = []
     if tl.stop_reason is not None and tl.stop_reason.value != "unknown":
-        details.append("ongoing" if ongoing else f"stopped: {words(tl.stop_reason)}")
+        details.append("ongoing" if ongoing else f"stopped: {label(tl.stop_reason)}")
     if not short:
         if tl.best_response is not None and tl.best_response.value != "unknown":
-            details.append(f"best response {words(tl.best_response)}")
+            details.append(f"best response {label(tl.best_response)}")
         if tl.cycles:
             details.append(f"{tl.cycles} cycle{'s' if tl.cycles > 1 else ''}")
     if full:
-        details.extend(f"{_drug(d)} {dose:g} mg/m² in total" for d, dose in tl.doses_mg_m2.items())
+        details.extend(
+            f"{drug_label(d)} {dose:g} mg/m² in total" for d, dose in tl.doses_mg_m2.items()
+        )
         if tl.regimen and (tl.drugs or tl.other_drugs):
             details.append(f"as written: {one_line(tl.regimen)}")
         if tl.note:
@@ -322,18 +294,18 @@ def treatment_line_short(numbered: NumberedLine) -> str:
 
 def radiotherapy_text(course: RadiotherapyCourse) -> str:
     """``RT postoperative right calf 66 Gy / 33 fr external beam (2024-11 to 2025-01)``."""
-    bits = [f"RT {words(course.timing)}"]
+    bits = [f"RT {label(course.timing)}"]
     if course.region:
         bits.append(one_line(course.region))
     elif course.target is not None:
-        bits.append(words(course.target))
+        bits.append(label(course.target))
     if course.dose_gy is not None:
         dose = f"{course.dose_gy:g} Gy"
         if course.fractions is not None:
             dose += f" / {course.fractions} fr"
         bits.append(dose)
     if course.technique is not None:
-        bits.append(words(course.technique))
+        bits.append(label(course.technique))
     when = _span(course.start_date, course.end_date)
     return " ".join(bits) + (f" ({when})" if when else "")
 
@@ -412,8 +384,8 @@ def comorbidity_text(case: Case) -> str:
     p = case.patient
     bits: list[str] = []
     for c in p.coded_comorbidities:
-        text = one_line(c.note) if c.code.value == "other" and c.note else words(c.code)
-        extra = [words(c.severity)] if c.severity is not None else []
+        text = one_line(c.note) if c.code.value == "other" and c.note else label(c.code)
+        extra = [label(c.severity)] if c.severity is not None else []
         if c.egfr_ml_min is not None:
             extra.append(f"eGFR {c.egfr_ml_min} mL/min")
         if c.note and c.code.value != "other":
@@ -429,8 +401,8 @@ def patient_factors_text(case: Case) -> str:
     p = case.patient
     bits: list[str] = []
     if p.menopausal_status is not None:
-        bits.append(words(p.menopausal_status))
-    fertility = _yes_no(
+        bits.append(label(p.menopausal_status))
+    fertility = yes_no(
         p.wishes_fertility_preservation,
         "wishes to preserve fertility",
         "no wish to preserve fertility",
@@ -438,7 +410,7 @@ def patient_factors_text(case: Case) -> str:
     if fertility:
         bits.append(fertility)
     if p.declines:
-        bits.append("declines " + ", ".join(words(d) for d in p.declines))
+        bits.append("declines " + ", ".join(label(d) for d in p.declines))
     return " · ".join(bits)
 
 
@@ -461,7 +433,7 @@ def case_facts(case: Case, assessment: Assessment) -> list[Fact]:
         Fact("Stage", stage_text(assessment.stage)),
         Fact("Biopsy", biopsy_text(case)),
         Fact("Workup", workup_text(case)),
-        Fact("Extent", extent_text(case)),
+        Fact("Extent", extent_text(case, assessment.distant_staging_done)),
         Fact("History", history_text(case), tuple(history_items(case, full=True))),
     ]
     comorbidities = comorbidity_text(case)
@@ -532,21 +504,6 @@ def ref_id_text(ref: EvidenceRef) -> str:
     if ref.doi:
         return f"doi:{ref.doi}"
     return ref.url or ""
-
-
-def web_link(url: str | None) -> str | None:
-    """``url`` if it is an http(s) address (never ``javascript:`` or a file), else ``None``."""
-    if not url:
-        return None
-    parts = urlsplit(url.strip())
-    if parts.scheme in ("http", "https") and parts.netloc and not any(c.isspace() for c in url):
-        return url.strip()
-    return None
-
-
-def trial_link(nct: str, url: str = "") -> str:
-    """The registry page of a trial: its recorded URL, else ClinicalTrials.gov by NCT id."""
-    return web_link(url) or f"https://clinicaltrials.gov/study/{nct}"
 
 
 def short_handle(ref: EvidenceRef) -> str:

@@ -27,6 +27,7 @@ from lms_board.drugs import drugs_in_text as _drugs_in_text
 from lms_board.knowledge.loader import Knowledge
 from lms_board.knowledge.schema import Conditions
 from lms_board.treatment import Outcome
+from lms_board.wording import label
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,7 @@ def _scope_checks(c: Conditions, f: CaseFacts, classification: Classification) -
             t.presentation,
             list(c.presentation),
             "Presentation (primary or recurrence) not recorded: needs "
-            + " or ".join(v.value.replace("_", " ") for v in c.presentation)
+            + " or ".join(label(v) for v in c.presentation)
             + ".",
         )
     if c.uterine_extension:
@@ -123,7 +124,7 @@ def _scope_checks(c: Conditions, f: CaseFacts, classification: Classification) -
             t.uterine_extension,
             list(c.uterine_extension),
             "Uterine extension not recorded: needs "
-            + " or ".join(v.value.replace("_", " ") for v in c.uterine_extension)
+            + " or ".join(label(v) for v in c.uterine_extension)
             + ".",
         )
     if c.margins:

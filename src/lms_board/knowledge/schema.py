@@ -34,6 +34,7 @@ from lms_board.case import (
     UterineExtension,
 )
 from lms_board.drugs import DrugClass, DrugName
+from lms_board.wording import CTGOV_STUDY_URL
 
 RecordId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,60}$")]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=1200)]
@@ -42,8 +43,6 @@ Doi = Annotated[str, StringConstraints(pattern=r"^10\.[0-9]{4,9}/\S+$")]
 Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]
 Nct = Annotated[str, StringConstraints(pattern=r"^NCT[0-9]{8}$")]
 
-#: A trial's registry page: its ClinicalTrials.gov record.
-CTGOV_STUDY_URL = "https://clinicaltrials.gov/study/{nct}"
 #: Sites that are never a source: AI-generated answers, charities, trial aggregators and
 #: mirrors, news and press, hospital trial listings and ethics-committee summaries. A
 #: registrable domain here also bans its subdomains.
