@@ -20,11 +20,15 @@ with st.container(horizontal=True):
             board_export.exports(cases)
 
 if cases:
-    st.caption(f"{len(cases)} case(s) in the store")
+    st.caption(f"{len(cases)} case(s) on the board · click a row to open the case")
     board.case_table(cases)
-    with st.container(border=True):
-        selected = board.actions(cases)
-    case_summary.show(selected, session.assessment_of(selected))
+    opened = session.current()
+    if opened is None:
+        st.info("No case is open: click a row above, or pick one in the sidebar.")
+    else:
+        with st.container(border=True):
+            board.actions(opened)
+        case_summary.show(opened, session.assessment_of(opened))
 else:
     st.info("No cases yet: load the demo cases, start a new case, or import case files.")
 

@@ -33,8 +33,8 @@ for message in check.general:
 for section in SECTIONS:
     intake_form.render_section(section, check, warnings)
 
-bottom = st.columns([1, 1, 3], vertical_alignment="center")
-bottom[0].button("Save case", key="intake_save", type="primary", on_click=intake_form.save)
-if st.session_state.get(intake_form.EDITING):
-    bottom[1].page_link(nav.ASSESSMENT, label="Open the assessment", icon=":material/fact_check:")
+with st.container(horizontal=True, vertical_alignment="center"):
+    st.button("Save case", key="intake_save", type="primary", on_click=intake_form.save)
+    if st.session_state.get(intake_form.EDITING):
+        st.page_link(nav.ASSESSMENT, label="Open the assessment", icon=":material/fact_check:")
 intake_form.autosave(form)

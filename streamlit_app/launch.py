@@ -9,13 +9,8 @@ both lookups answer "unknown" here, so a foreign origin is simply refused.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from streamlit_app.hardening import no_network_lookups  # noqa: E402
+from streamlit_app.hardening import no_network_lookups
 
 if __name__ == "__main__":
     no_network_lookups()

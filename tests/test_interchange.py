@@ -277,9 +277,7 @@ def test_csv_reads_a_format_v1_sheet_and_upgrades_it() -> None:
         {**GOOD_V1_ROW, "case_id": "CSV-2", "history.systemic_lines_advanced": "11"},
     ]
     result = read_csv_cases(_sheet(rows))
-    assert result.messages == [
-        "row 3: history.systemic_lines_advanced: must be 10 or less"
-    ]
+    assert result.messages == ["row 3: history.systemic_lines_advanced: must be 10 or less"]
     case = result.cases[0]
     assert case.source_version == 1
     lines = case.history.treatment_lines
@@ -679,7 +677,10 @@ def test_cli_export_store_refuses_identifier_like_text_unless_confirmed(
     target = tmp_path / "cases.csv"
     args = ["export-store", "--format", "csv", "-o", str(target), "--database", db_url]
     assert cli_main(args) == 2
-    assert "Clinical summary: looks like it holds a record-number-like number" in capsys.readouterr().err
+    assert (
+        "Clinical summary: looks like it holds a record-number-like number"
+        in capsys.readouterr().err
+    )
     assert not target.exists()
     assert cli_main([*args, "--allow-identifiers"]) == 0
     assert target.exists()

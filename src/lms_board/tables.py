@@ -17,18 +17,22 @@ from lms_board.bidi import show_bidi
 from lms_board.case import Case
 from lms_board.knowledge import Knowledge
 from lms_board.knowledge.schema import Conditions, OptionRecord, TrialRecord
-from lms_board.wording import cap, classification_label, label, registry_link, status_label
+from lms_board.wording import (
+    cap,
+    classification_label,
+    label,
+    registry_link,
+    status_label,
+)
 
 BOARD_COLUMNS = (
     "Case",
-    "Board date",
     "Site",
     "Classification",
     "Grade",
     "Stage",
     "Status",
     "Question",
-    "Version",
 )
 UNKNOWN = "—"
 
@@ -59,27 +63,27 @@ def grade_cell(assessment: Assessment) -> str:
 
 
 def stage_cell(assessment: Assessment) -> str:
-    """``IIIB (AJCC8 trunk/extremity)``, ``—`` when the assessment has no stage group."""
+    """The stage group (``IIIB``), ``—`` when the assessment has none; the site says which
+    system (AJCC 8 for trunk, extremity and retroperitoneum, FIGO 2009 for the uterus), and
+    the open case's card names it."""
     stage = assessment.stage
-    if stage.group is None:
-        return UNKNOWN
-    return f"{stage.group} ({stage.system})" if stage.system else stage.group
+    return stage.group if stage.group is not None else UNKNOWN
 
 
 def board_table(rows: Sequence[tuple[_StoredLike, Assessment]]) -> pd.DataFrame:
-    """One row per case on the board: id, date, site, classification, grade, stage, status,
-    question (grade and stage as the assessment gives them, never recomputed here)."""
+    """One row per case on the board: id, site, classification, grade, stage group, status,
+    question (grade and stage as the assessment gives them, never recomputed here). The board
+    date, the staging system and the version are on the open case's card: the table fits a
+    1280 px screen with the sidebar open."""
     records = [
         {
             "Case": stored.case_id,
-            "Board date": stored.case.board_date,
             "Site": cap(label(stored.case.tumor.site)),
             "Classification": classification_text(assessment),
             "Grade": grade_cell(assessment),
             "Stage": stage_cell(assessment),
             "Status": status_label(stored.status),
             "Question": show_bidi(stored.case.question or ""),
-            "Version": stored.version,
         }
         for stored, assessment in rows
     ]

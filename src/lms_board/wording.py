@@ -145,7 +145,7 @@ def ihc_sign(result: object) -> str:
 #: A stored case's status, as the Board shows it.
 STATUS_LABELS: dict[str, str] = {
     "draft": "draft",
-    "ready": "ready for the board",
+    "ready": "ready",
     "discussed": "discussed",
 }
 

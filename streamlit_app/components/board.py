@@ -20,6 +20,7 @@ from lms_board.store import (
     StoreError,
 )
 from lms_board.tables import board_table
+from lms_board.wording import plain_message, status_label
 from streamlit_app.components import nav, session
 from streamlit_app.components.text import escape_md
 
@@ -37,34 +38,94 @@ def flash() -> None:
         getattr(st, kind)(escape_md(text))
 
 
+TABLE = "board_table"
+_SHOWN = "board_table_shown"
+
+
 def case_table(cases: list[StoredCase]) -> None:
+    """The meeting's cases; clicking a row opens that case (the session's current case, the
+    one every page shows), and the open case's row is the one highlighted."""
+    ids = [s.case_id for s in cases]
     rows = [(s, session.assessment_of(s)) for s in cases]
+    _follow_the_click(ids)
+    current = session.current_case_id()
+    want = [ids.index(current)] if current in ids else []
+    state = st.session_state.get(TABLE)
+    if state is None or list(state["selection"]["rows"]) != want:
+        st.session_state[TABLE] = {"selection": {"rows": want, "columns": []}}
+    st.session_state[_SHOWN] = want
     st.dataframe(
         board_table(rows),
         hide_index=True,
         width="stretch",
+        key=TABLE,
+        on_select="rerun",
+        selection_mode="single-row",
         column_config={
-            "Case": st.column_config.TextColumn(pinned=True),
-            "Grade": st.column_config.TextColumn(width="small", help="FNCLCC grade"),
-            "Stage": st.column_config.TextColumn(help="Stage group (system)"),
-            "Question": st.column_config.TextColumn(width="large"),
-            "Board date": st.column_config.DateColumn(format="YYYY-MM-DD"),
-            "Version": st.column_config.NumberColumn(width="small"),
+            "Case": st.column_config.TextColumn(pinned=True, width=82),
+            "Site": st.column_config.TextColumn(width=118),
+            "Classification": st.column_config.TextColumn(width=222),
+            "Grade": st.column_config.TextColumn(width=52, help="FNCLCC grade"),
+            "Stage": st.column_config.TextColumn(
+                width=56,
+                help="Stage group: AJCC 8 (trunk, extremity, retroperitoneum), FIGO 2009 (uterus)",
+            ),
+            "Status": st.column_config.TextColumn(width=76),
+            "Question": st.column_config.TextColumn(
+                help="The question for the board (in full in the case below)"
+            ),
         },
     )
 
 
+def _follow_the_click(ids: list[str]) -> None:
+    """A row clicked since the last run opens that case (a click on the open row closes
+    it); the page runs again so the sidebar says the same at once."""
+    state = st.session_state.get(TABLE)
+    if state is None or _SHOWN not in st.session_state:
+        return
+    rows = list(state["selection"]["rows"])
+    if rows == st.session_state[_SHOWN]:
+        return
+    picked = ids[rows[0]] if rows and rows[0] < len(ids) else None
+    st.session_state[_SHOWN] = rows
+    if picked != session.current_case_id():
+        session.set_current(picked)
+        st.rerun()
+
+
 def load_demo() -> None:
-    """Add every shipped demo case that is not in the store yet."""
+    """Add every shipped demo case that is not in the store yet, and say so honestly."""
     store, user = session.store(), session.user()
-    added = 0
+    deleted = {d.stored.case_id for d in store.deleted_cases()}
+    added, present, held = 0, 0, []
     for case in demo_cases():
         try:
             store.create(case, user)
             added += 1
         except DuplicateCaseError:
-            continue
-    st.session_state[FLASH] = ("success", f"Loaded {added} demo case(s).")
+            if case.case_id in deleted:
+                held.append(case.case_id)
+            else:
+                present += 1
+    kind = "success" if added else "info"
+    st.session_state[FLASH] = (kind, demo_message(added, present, held))
+
+
+def demo_message(added: int, present: int, deleted: list[str] | None = None) -> str:
+    """``Loaded 10 demo cases.`` / ``All 10 demo cases are already on the board: nothing
+    added.`` / ``…; DEMO-02 is in Deleted cases (restore it there).``"""
+    deleted = deleted or []
+    if not added and not deleted:
+        text = f"All {present} demo cases are already on the board: nothing added"
+    else:
+        text = f"Loaded {added} demo case{'s' if added != 1 else ''}"
+        if present:
+            text += f"; {present} {'were' if present != 1 else 'was'} already on the board"
+    if deleted:
+        verb = "is" if len(deleted) == 1 else "are"
+        text += f"; {', '.join(deleted)} {verb} in Deleted cases (restore from there)"
+    return text + "."
 
 
 def new_case() -> None:
@@ -72,19 +133,11 @@ def new_case() -> None:
     st.session_state.pop("intake_loaded_for", None)
 
 
-def _open(case_id: str) -> None:
-    session.set_current(case_id)
-
-
 def _set_status(case_id: str) -> None:
     status = st.session_state.get(f"board_status_{case_id}")
     if status:
         session.store().set_status(case_id, status, session.user())
-        st.session_state[FLASH] = ("success", f"{case_id} is now {status}.")
-
-
-def _picked() -> None:
-    session.set_current(st.session_state["board_pick"])
+        st.session_state[FLASH] = ("success", f"{case_id} is now {status_label(status)}.")
 
 
 def _delete(case_id: str, version: int, incarnation: str) -> None:
@@ -107,36 +160,27 @@ def _delete(case_id: str, version: int, incarnation: str) -> None:
     )
 
 
-def actions(cases: list[StoredCase]) -> StoredCase:
-    """Open, duplicate, delete and set the status of one case; returns the selected case."""
-    ids = [s.case_id for s in cases]
-    current = session.current_case_id()
-    st.session_state["board_pick"] = current if current in ids else ids[0]
+def actions(stored: StoredCase) -> None:
+    """Edit, assessment, status, duplicate and delete for the open case."""
+    picked = stored.case_id
     editor = session.can_edit()
     row = st.container(horizontal=True, vertical_alignment="bottom", gap="small")
-    picked = row.selectbox(
-        "Selected case",
-        ids,
-        key="board_pick",
-        width=170,
-        on_change=_picked,
-    )
-    stored = next(s for s in cases if s.case_id == picked)
-    if editor and row.button("Edit", key="board_open_intake", on_click=_open, args=(picked,)):
+    if editor and row.button("Edit", key="board_open_intake", icon=":material/edit_note:"):
         st.switch_page(nav.INTAKE)
-    if row.button("Assessment", key="board_open", on_click=_open, args=(picked,)):
+    if row.button("Assessment", key="board_open", icon=":material/fact_check:"):
         st.switch_page(nav.ASSESSMENT)
     row.segmented_control(
         "Status",
         list(STATUSES),
         default=stored.status,
+        format_func=status_label,
         key=f"board_status_{picked}",
         on_change=_set_status,
         args=(picked,),
         disabled=not editor,
     )
     if not editor:
-        return stored
+        return
     with row.popover("Copy or delete"):
         new_id = st.text_input("New case id", value=f"{picked}-copy", key="board_dup_id")
         if st.button("Duplicate", key="board_duplicate"):
@@ -155,14 +199,13 @@ def actions(cases: list[StoredCase]) -> StoredCase:
             on_click=_delete,
             args=(picked, stored.version, stored.incarnation),
         )
-    return stored
 
 
 def _duplicate(stored: StoredCase, new_id: str) -> None:
     try:
         copy = session.store().create(duplicate_case(stored.case, new_id), session.user())
     except CaseError as exc:
-        st.error(escape_md("; ".join(exc.messages)))
+        st.error(escape_md("; ".join(plain_message(m) for m in exc.messages)))
         return
     except DuplicateCaseError as exc:
         st.error(escape_md(str(exc)))

@@ -1,5 +1,12 @@
 """Per-session access to the store, the user and the current case.
 
+**The current case** is one value per browser session, and every page reads it from here:
+the sidebar picker, a click on a Board row, "Edit", "Present" and saving a new case all set it
+with :func:`set_current`; a page shows it with :func:`current` (``None`` when none is open or
+it was deleted) or :func:`require_case` (which points to the Board and stops when none is
+open). Nothing else keeps a "selected case" of its own, so two parts of the screen never
+disagree about which case is open.
+
 The store is the source of truth: nothing about a patient goes into ``st.cache_data`` or
 ``st.cache_resource``. Session state only holds the current case id and assessments memoised by
 ``(case_id, version)``.
@@ -75,11 +82,13 @@ def browser_session() -> str:
 
 
 def current_case_id() -> str | None:
+    """The id of the case open in this session (``None``: none)."""
     value = st.session_state.get(CURRENT)
     return value if isinstance(value, str) and value else None
 
 
 def set_current(case_id: str | None) -> None:
+    """Open ``case_id`` on every page of this session (``None``: close it)."""
     st.session_state[CURRENT] = case_id
 
 

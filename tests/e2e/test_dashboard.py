@@ -53,6 +53,21 @@ def pick(page: Page, field: Locator, option: str) -> None:
     listbox.get_by_role("option").filter(has_text=re.compile(f"^{re.escape(option)}$")).click()
 
 
+#: Glide data grid geometry of st.dataframe (default row height, header, row-marker column).
+GRID_ROW_H, GRID_HEADER_H, GRID_MARKER_X = 35, 35, 18
+
+
+def click_board_row(page: Page, index: int) -> None:
+    """Click the row marker of the Board table's row ``index`` (0: the first case)."""
+    canvas = page.locator('[data-testid="stDataFrame"] canvas').first
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    assert box is not None
+    y = box["y"] + GRID_HEADER_H + GRID_ROW_H * index + GRID_ROW_H / 2
+    page.mouse.click(box["x"] + GRID_MARKER_X, y)
+    settle(page)
+
+
 def screenshot(page: Page, shots: Path, name: str, tall: bool = True) -> None:
     """The 1280×720 view, and (tall) the whole page for review."""
     expect(page.locator('[data-testid="stSkeleton"]')).to_have_count(0)
@@ -77,9 +92,16 @@ def test_every_page_with_a_demo_case(
     case = demo_case("DEMO-04")
     label = assess(case).classification.label
     open_app(page, app_url)
-    expect(page.get_by_text(f"{len(demo_cases())} case(s) in the store")).to_be_visible()
+    expect(page.get_by_text(f"{len(demo_cases())} case(s) on the board")).to_be_visible()
     expect(page.locator('[data-testid="stDataFrame"] canvas').first).to_be_visible()
     screenshot(page, shots, "1-board")
+
+    # A click on a Board row opens that case: the sidebar and every page follow.
+    ids = sorted(c.case_id for c in demo_cases())
+    click_board_row(page, ids.index("DEMO-03"))
+    expect(page.get_by_text("DEMO-03: assessment")).to_be_visible()
+    expect(page.get_by_role("combobox", name="Current case")).to_have_value("DEMO-03")
+    screenshot(page, shots, "1-board-row-opened", tall=False)
 
     pick(page, page.get_by_label("Current case", exact=True), case.case_id)
     settle(page)

@@ -20,7 +20,15 @@ from lms_board.export import FORMAT_INFO, FORMATS, Format
 from lms_board.interchange import read_upload
 from lms_board.store import CaseStore, database_url, open_store
 
-from .test_dashboard import EXPORT_PAGE, goto, open_app, pick, screenshot, settle
+from .test_dashboard import (
+    EXPORT_PAGE,
+    click_board_row,
+    goto,
+    open_app,
+    pick,
+    screenshot,
+    settle,
+)
 
 CASE_ID = "DEMO-02"
 
@@ -91,8 +99,7 @@ def test_board_packet_downloads_with_one_page_per_case(
     ids = [s.case_id for s in store.list_cases()]  # the agenda order
     before = {case_id: len(export_details(store, case_id)) for case_id in ids}
     open_app(page, app_url)
-    pick(page, page.get_by_label("Selected case", exact=True), "DEMO-04")
-    settle(page)
+    click_board_row(page, ids.index("DEMO-04"))
     expect(page.get_by_text("DEMO-04: assessment")).to_be_visible()
     screenshot(page, shots, "1-board-summary")
 

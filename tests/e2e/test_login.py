@@ -129,12 +129,12 @@ def test_nothing_before_sign_in_then_the_coordinator_by_name_and_subject(
     page.screenshot(path=str(shots / "login.png"))
 
     _sign_in(page, url, "alice")
-    expect(page.get_by_text(f"{len(demo_cases())} case(s) in the store")).to_be_visible()
+    expect(page.get_by_text(f"{len(demo_cases())} case(s) on the board")).to_be_visible()
     page.get_by_text("About").click()
     expect(page.get_by_text("Signed in as Alice Coordinator (alice), coordinator")).to_be_visible()
 
     # A change made in the browser is recorded under the provider's subject.
-    pick(page, page.get_by_label("Selected case"), "DEMO-02")
+    pick(page, page.get_by_label("Current case", exact=True), "DEMO-02")
     _settle(page)
     page.get_by_role("button", name="Copy or delete").click()
     page.get_by_text("Yes, delete DEMO-02 (version 1)").click()

@@ -15,6 +15,7 @@ from test_pages import (
     REPO_ROOT,
     TIMEOUT,
     assert_ok,
+    click_row,
     data_dir,
     fill_form,
     goto,
@@ -83,7 +84,7 @@ def test_signed_in_coordinator_is_named_by_subject_in_about_and_audit(data_dir: 
     demo_loaded()
     at = signed({"sub": "sub-coord", "name": "Dr Coordinator", "email": "c@x.example"})
     assert "Signed in as Dr Coordinator (sub-coord), coordinator" in texts(at)
-    at.selectbox(key="board_pick").set_value("DEMO-02").run()
+    click_row(at, "DEMO-02")
     at.get_by_key("board_status_DEMO-02").set_value("ready").run()
     assert_ok(at)
     assert open_store().audit_log("DEMO-02")[-1].user == "sub-coord"
@@ -93,7 +94,7 @@ def test_a_viewer_reads_but_cannot_change(data_dir: Path) -> None:
     demo_loaded()
     at = signed({"sub": "v-1", "name": "Vera", "lms_board_role": "viewer"})
     assert "Signed in as Vera (v-1), viewer" in texts(at)
-    assert f"{len(demo_cases())} case(s) in the store" in texts(at)
+    assert f"{len(demo_cases())} case(s) on the board" in texts(at)
     labels = {b.label for b in at.button}
     assert not labels & {"New case", "Load the demo cases", "Edit", "Delete", "Duplicate"}
     with pytest.raises(ValueError, match="Could not find a navigation page"):
@@ -127,7 +128,7 @@ def _delete_button(at: AppTest) -> Any:
 
 
 def _ui_delete(at: AppTest, case_id: str) -> None:
-    at.selectbox(key="board_pick").set_value(case_id).run()
+    click_row(at, case_id)
     _popover_checkbox(at, case_id).check().run()
     _delete_button(at).click().run()
     assert_ok(at)
@@ -136,7 +137,7 @@ def _ui_delete(at: AppTest, case_id: str) -> None:
 def test_delete_after_the_ticked_case_vanished_deletes_nothing_else(data_dir: Path) -> None:
     alice = new_session()
     load_demo(alice)
-    alice.selectbox(key="board_pick").set_value("DEMO-02").run()
+    click_row(alice, "DEMO-02")
     _popover_checkbox(alice, "DEMO-02").check().run()
     _ui_delete(new_session(), "DEMO-02")  # another session deletes DEMO-02
     _delete_button(alice).click().run()
@@ -148,9 +149,9 @@ def test_delete_after_the_ticked_case_vanished_deletes_nothing_else(data_dir: Pa
 def test_delete_after_switching_the_selection_deletes_nothing(data_dir: Path) -> None:
     at = new_session()
     load_demo(at)
-    at.selectbox(key="board_pick").set_value("DEMO-04").run()
+    click_row(at, "DEMO-04")
     _popover_checkbox(at, "DEMO-04").check().run()
-    at.selectbox(key="board_pick").set_value("DEMO-03").run()
+    click_row(at, "DEMO-03")
     button = _delete_button(at)
     if not button.disabled:  # a browser cannot click a disabled button
         button.click().run()
