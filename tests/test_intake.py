@@ -213,7 +213,7 @@ def test_bounds_are_read_from_the_model() -> None:
     assert model_bounds(TreatmentLine, "line") == Bounds(1, 15, None)
     assert model_bounds(TreatmentLine, "regimen").max_chars == 200
     assert model_bounds(TreatmentLine, "note").max_chars == 500
-    assert model_bounds(RadiotherapyCourse, "dose_gy") == Bounds(0, 150, None)
+    assert model_bounds(RadiotherapyCourse, "dose_gy") == Bounds(0, 150, None, min_exclusive=True)
     assert model_bounds(CodedComorbidity, "egfr_ml_min") == Bounds(1, 200, None)
     assert (DOSE_FIELD.min, DOSE_FIELD.max) == (0, 5000)
     assert TREATMENT_LINES.field("regimen").max_chars == 200

@@ -378,7 +378,11 @@ ROW_NAMES: dict[str, str] = {
     "extent.metastases": "Metastasis",
 }
 _INDEX = re.compile(r"\[(\d+)\]")
-_PATH = re.compile(r"\b[a-z][a-z0-9_]*(?:(?:\.[a-z0-9_]+)|(?:\[\d+\]))+(?:\.<?[a-z0-9_-]+>?)?")
+#: A field path in a message: one of the case's sections and what follows it.
+_PATH = re.compile(
+    r"\b(?:patient|tumor|pathology|workup|extent|history)"
+    r"(?:(?:\.[a-z0-9_]+)|(?:\[\d+\]))+(?:\.<?[a-z0-9_-]+>?)?"
+)
 _QUOTED = re.compile(r"'([a-z][a-z0-9_]*)'")
 
 

@@ -21,9 +21,12 @@ from lms_board.intake import (
     EDITOR_BY_KEY,
     FIELDS,
     METASTASES,
+    METASTASES_NONE,
+    METASTASES_NONE_FIELD,
     METASTASIS_COUNT,
     METASTASIS_RESECTABLE,
     METASTASIS_SITES,
+    METASTASIS_SITES_FIELD,
     TREATMENT_LINES,
     FormCheck,
     FormField,
@@ -42,6 +45,7 @@ from lms_board.intake import (
     draft_owner,
     empty_form,
     field_for,
+    format_number,
     iso_date,
     live_grade,
     metastasis_key,
@@ -60,7 +64,14 @@ from lms_board.store import (
     StaleVersionError,
     StoredCase,
 )
-from lms_board.wording import BOOL_LABELS, NOT_RECORDED, drug_label, plain_message
+from lms_board.wording import (
+    BOOL_LABELS,
+    NOT_RECORDED,
+    drug_label,
+    field_label,
+    label,
+    plain_message,
+)
 from streamlit_app.components import session
 from streamlit_app.components.text import escape_md
 
@@ -109,10 +120,8 @@ def _to_widget(key: str, value: Any) -> Any:
     kind = _field(key).kind if key != METASTASES else "list"
     if kind == "date":
         return as_date(value)
-    if kind == "int" and value is not None:
-        return int(value)
-    if kind == "float" and value is not None:
-        return float(value)
+    if kind in ("int", "float"):
+        return value if isinstance(value, str) else format_number(value)
     if kind in ("text", "textarea", "lines"):
         return value or ""
     if kind == "multi":
@@ -209,17 +218,9 @@ def _widget(key: str, field: FormField, check: FormCheck, label: str | None = No
     elif field.kind in ("textarea", "lines"):
         st.text_area(text, max_chars=field.max_chars, height=100, **common)
     elif field.kind in ("int", "float"):
-        cast = int if field.kind == "int" else float
-        st.number_input(
-            text,
-            min_value=cast(field.min),
-            max_value=cast(field.max),
-            step=cast(field.step),
-            value=None,
-            format="%d" if field.kind == "int" else "%.1f",
-            placeholder=NOT_RECORDED,
-            **common,
-        )
+        # Typed as text and checked by the form: a bad number is named beside the field and
+        # kept as typed (a number widget would silently drop a letter or revert the value).
+        st.text_input(text, max_chars=field.max_chars, placeholder=field.placeholder, **common)
     elif field.kind == "enum":
         st.selectbox(
             text,
@@ -231,8 +232,8 @@ def _widget(key: str, field: FormField, check: FormCheck, label: str | None = No
     elif field.kind == "bool":
         st.radio(text, [None, True, False], format_func=BOOL_LABELS.get, horizontal=True, **common)
     elif field.kind == "multi":
-        label = drug_label if field.choices and field.choices[0] in _DRUGS else choice_label
-        st.multiselect(text, list(field.choices), format_func=label, placeholder="none", **common)
+        fmt = drug_label if field.choices and field.choices[0] in _DRUGS else choice_label
+        st.multiselect(text, list(field.choices), format_func=fmt, placeholder="none", **common)
     elif field.kind == "check":
         st.checkbox(text, **common)
     elif field.kind == "date":
@@ -296,13 +297,17 @@ def metastases_editor(check: FormCheck) -> None:
     if wkey not in ss:
         ss[wkey] = list(form.get(METASTASES) or [])
     st.multiselect(
-        "Sites of distant metastasis (none picked = none found)",
+        METASTASIS_SITES_FIELD.label,
         list(METASTASIS_SITES),
         format_func=choice_label,
-        placeholder="none found",
+        placeholder="none recorded",
         key=wkey,
+        help="Pick each site found; tick 'none found' once staging found none. Neither: "
+        "not recorded (the classification stays provisional).",
     )
     form[METASTASES] = list(ss[wkey])
+    if not form[METASTASES]:
+        _widget(METASTASES_NONE, METASTASES_NONE_FIELD, check)
     for message in check.errors_for(METASTASES):
         st.error(escape_md(plain_message(message, with_field=False)), icon=":material/error:")
     for site in form[METASTASES]:
@@ -336,9 +341,9 @@ def _row_widgets(
     if editor is TREATMENT_LINES:
         drugs = dose_drugs(form, row)
         if drugs:
-            cols = st.columns(3)
+            dose_cols = st.columns(3)
             for i, drug in enumerate(drugs):
-                with cols[i % 3]:
+                with dose_cols[i % 3]:
                     label = f"{drug_label(drug)}: total dose (mg/m²)"
                     _widget(dose_key(row, drug), DOSE_FIELD, check, label=label)
 
@@ -537,7 +542,7 @@ def conflict_panel() -> None:
     current, attempted = conflict
     theirs = f"stored version {current.version} ({current.updated_by})"
     rows = [
-        (path, _cell(mine), _cell(other))
+        (field_label(path), _cell(mine), _cell(other))
         for path, mine, other in changed_fields(attempted, current.case)
     ]
     with st.container(border=True):
@@ -561,7 +566,9 @@ def conflict_panel() -> None:
 
 
 def _cell(value: Any) -> str:
-    return NOT_RECORDED if value is None else str(value)
+    if isinstance(value, list):
+        return ", ".join(_cell(v) for v in value) or "none"
+    return label(value) if value is None or isinstance(value, str | bool) else str(value)
 
 
 def _restore(case_id: str | None, key: str) -> None:

@@ -14,6 +14,7 @@ from test_pages import (
     APP,
     REPO_ROOT,
     TIMEOUT,
+    as_shown,
     assert_ok,
     click_row,
     data_dir,
@@ -186,7 +187,7 @@ def test_save_after_a_concurrent_delete_says_so_and_keeps_the_draft(data_dir: Pa
     assert offers, [b.label for b in later.button]
     offers[0].click().run()
     assert_ok(later)
-    assert widget_values(later, list(edit)) == edit
+    assert widget_values(later, list(edit)) == as_shown(edit)
 
 
 def test_aba_an_old_edit_never_replaces_a_new_case_with_the_same_id(data_dir: Path) -> None:
