@@ -1,26 +1,31 @@
-"""Export: preview the one-pager of the current case and download it in every format."""
+"""Export: the current case in every format, the one-page preview drawn after the page."""
 
-import io
+from functools import partial
 
-import pypdfium2 as pdfium
 import streamlit as st
 
-from lms_board.export import FORMAT_INFO, FORMATS, Format, export_bytes, export_logged, file_name
-from streamlit_app.components import session
+from lms_board.export import (
+    FORMAT_INFO,
+    FORMATS,
+    Format,
+    Paper,
+    export_bytes,
+    export_logged,
+    file_name,
+)
+from streamlit_app.components import export_preview, session
+from streamlit_app.components.text import escape_md
 
 stored, assessment = session.require_case()
 case = stored.case
 store = session.store()
 user = session.user()
-st.title(f"Export · {stored.case_id}")
+st.title(f"Export · {escape_md(stored.case_id)}")
 
+PAPERS: dict[Paper, str] = {"a4": "A4", "letter": "US Letter"}
 left, right = st.columns([1, 2])
-paper = left.radio(
-    "Paper",
-    ["a4", "letter"],
-    format_func=lambda p: {"a4": "A4", "letter": "US Letter"}[p],
-    horizontal=True,
-    key="export_paper",
+paper: Paper = left.radio(
+    "Paper", list(PAPERS), format_func=PAPERS.__getitem__, horizontal=True, key="export_paper"
 )
 decision = store.latest_decision(stored.case_id)
 use_decision = left.checkbox(
@@ -33,19 +38,14 @@ use_decision = left.checkbox(
 chosen = decision if use_decision else None
 
 # Free text that looks like an identifier leaves the app only after the user confirms.
-identifier_flags = assessment.identifier_flags
 confirmed = True
-if identifier_flags:
+if assessment.identifier_flags:
     left.warning("Some free text looks like an identifier. Check it before exporting:")
-    for flag in identifier_flags:
+    for flag in assessment.identifier_flags:
         left.text(flag.message)
     confirmed = left.checkbox(
         "I have checked: this text may leave the app", key="export_confirm_identifiers"
     )
-
-
-def _pdf() -> bytes:
-    return export_bytes(case, assessment, "pdf", paper=paper, decision=chosen)
 
 
 def _deferred(fmt: Format) -> bytes:
@@ -62,7 +62,7 @@ with left:
             info = FORMAT_INFO[fmt]
             st.download_button(
                 info.label,
-                data=lambda fmt=fmt: _deferred(fmt),
+                data=partial(_deferred, fmt),
                 file_name=file_name(stored.case_id, fmt),
                 mime=info.mime,
                 key=f"export_dl_{fmt}",
@@ -71,25 +71,10 @@ with left:
                 width="stretch",
             )
 
-
-def _preview_png() -> bytes:
-    """Page 1 as PNG, kept per session (not st.cache_data) until the case, paper or decision change."""
-    key = (stored.case_id, stored.version, paper, chosen.decided_at if chosen else None)
-    memo = st.session_state.setdefault("export_preview", {})
-    if memo.get("key") != key:
-        document = pdfium.PdfDocument(_pdf())
-        try:
-            image = document[0].render(scale=1.4).to_pil()
-        finally:
-            document.close()
-        buffer = io.BytesIO()
-        image.save(buffer, format="PNG", compress_level=1)
-        memo.clear()
-        memo.update(key=key, png=buffer.getvalue())
-    png: bytes = memo["png"]
-    return png
-
-
 with right:
     st.subheader("One-page preview")
-    st.image(_preview_png(), caption=f"{stored.case_id}: page 1 of 1", width="stretch")
+    export_preview.preview(
+        (stored.case_id, stored.version, paper, chosen.decided_at if chosen else None),
+        partial(export_bytes, case, assessment, "pdf", paper=paper, decision=chosen),
+        f"{stored.case_id}: page 1 of 1",
+    )

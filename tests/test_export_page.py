@@ -40,11 +40,20 @@ def download_labels(at: AppTest) -> list[str]:
 def test_export_page_previews_and_offers_every_format(data_dir: Path) -> None:
     open_store().create(demo_cases()[0], "tester")
     at = export_page("DEMO-01")
-    assert at.title[0].value == "Export · DEMO-01"
+    assert at.title[0].value == "Export · DEMO\\-01"
     assert download_labels(at) == [FORMAT_INFO[f].label for f in FORMATS]
+    # The page is drawn first, the preview after it (the fragment's next pass).
+    assert not at.get("image")
+    assert any("Drawing the one-page preview" in i.value for i in at.info)
+    at.run()
+    assert not at.exception
     assert at.get("image"), "the one-page preview image is shown"
+    assert "export_preview" in at.session_state  # kept per session, never in a shared cache
     at.radio(key="export_paper").set_value("letter").run()
     assert not at.exception
+    assert not at.get("image")  # another paper: a new preview, drawn after the page again
+    at.run()
+    assert at.get("image")
 
 
 def test_identifier_text_needs_confirmation_before_download(data_dir: Path) -> None:
