@@ -28,7 +28,8 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/lms-board serve --port $(PORT)
 
-## ruff, mypy on src/lms_board, then pytest (real-browser tests run when chromium is present).
+## ruff, mypy on src/lms_board, streamlit_app and pages, then pytest (real-browser tests run
+## when chromium is present; warnings are errors, pyproject.toml names the few let through).
 test: $(STAMP) lint typecheck pytest
 
 lint: $(STAMP)
@@ -36,7 +37,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy src/lms_board
+	$(BIN)/mypy src/lms_board streamlit_app pages
 
 pytest: $(STAMP)
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)

@@ -21,7 +21,7 @@ from typing import Any
 
 from lms_board.demo import demo_cases
 from lms_board.store.engine import dispose_engine
-from lms_board.store.stress import run_concurrency, run_crash_drill
+from bench.store_stress import run_concurrency, run_crash_drill
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from lms_board.case import Case
 from lms_board.demo import demo_cases
 from lms_board.store import StaleVersionError, open_store
-from lms_board.store.stress import (
+from bench.store_stress import (
     edited,
     integrity_check,
     open_concurrently,

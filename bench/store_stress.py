@@ -1,11 +1,12 @@
-"""Concurrency and crash drills for the case store (run by the tests and ``bench/``).
+"""Concurrency and crash drills for the case store (run by the tests and ``bench/``; not part
+of the installed package: only the drills use it).
 
 - :func:`run_concurrency`: N processes save the same case M times each, every save based on
   the version just read. Each save either commits or is refused as stale; none is lost.
 - :func:`run_crash_drill`: a writer process is killed with SIGKILL in the middle of its work,
   again and again; the database must open, pass its integrity check and keep every commit.
 
-``python -m lms_board.store.stress crash-writer URL CASE_ID`` is the writer the drill kills.
+``python -m bench.store_stress crash-writer URL CASE_ID`` is the writer the drill kills.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ def _context() -> multiprocessing.context.ForkServerContext:
     """Worker processes forked from a clean server that has the store modules imported:
     no start-up cost per worker, and no database handle inherited from the caller."""
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["lms_board.store.stress"])
+    context.set_forkserver_preload(["bench.store_stress"])
     return context
 
 
@@ -341,7 +342,7 @@ def _main(argv: list[str]) -> int:
     if len(argv) == 3 and argv[0] == "crash-writer":
         crash_writer(argv[1], argv[2])
         return 0
-    print("usage: python -m lms_board.store.stress crash-writer URL CASE_ID", file=sys.stderr)
+    print("usage: python -m bench.store_stress crash-writer URL CASE_ID", file=sys.stderr)
     return 2
 
 
