@@ -2,8 +2,13 @@
 
 fpdf2 parses a TTF on every ``add_font`` (about 20 ms a face). The first document pays for
 that; later documents get a shallow copy of the parsed face with a fresh font file object
-and a fresh glyph subset, so each PDF still embeds its own subset. If the copy ever fails
-(an fpdf2 internals change), the slow ``add_font`` path is used instead.
+and a fresh glyph subset, so each PDF still embeds its own subset. The copy sets attributes
+of fpdf2's ``TTFFont`` that are not public API (``i``, ``ttfont``, ``missing_glyphs``,
+``biggest_size_pt``, ``_hbfont``, ``subset``): ``pyproject.toml`` pins fpdf2 to the 2.8
+minor they were read from, and if the copy ever fails, the slow ``add_font`` path is used.
+
+Documents are made by :func:`new_pdf`; the total-pages alias of fpdf2 is off (case text
+must print as typed) unless a document asks for it (``nb_alias``, the full report's footer).
 """
 
 from __future__ import annotations
@@ -114,11 +119,25 @@ def add_fonts(pdf: FPDF, styles: str = "B") -> None:
         ensure_face(pdf, style)
 
 
-def new_pdf(paper: Paper = "a4", *, title: str = "", auto_page_break: bool = False) -> FPDF:
-    """An empty portrait document on A4 or US Letter with the DejaVu faces registered."""
+#: The total-pages alias of a document that numbers its pages ("page 2 of 5"): private-use
+#: characters, so no text typed into a case is ever taken for it.
+NB_ALIAS = "\ue000nb\ue000"
+
+
+def new_pdf(
+    paper: Paper = "a4",
+    *,
+    title: str = "",
+    auto_page_break: bool = False,
+    document: type[FPDF] = FPDF,
+    nb_alias: str | None = None,
+) -> FPDF:
+    """An empty portrait document on A4 or US Letter with the DejaVu faces registered
+    (``document``: an FPDF subclass, e.g. one with a ``footer()``)."""
     if paper not in PAPERS:
         raise ValueError(f"paper: must be one of {', '.join(PAPERS)} (got {paper!r})")
-    pdf = FPDF(orientation="portrait", unit="mm", format="A4" if paper == "a4" else "Letter")
+    pdf = document(orientation="portrait", unit="mm", format="A4" if paper == "a4" else "Letter")
+    pdf.alias_nb_pages(nb_alias, align="R")  # type: ignore[arg-type]  # None turns it off
     add_fonts(pdf)
     pdf.set_auto_page_break(auto_page_break, margin=14)
     pdf.c_margin = 0

@@ -1,8 +1,10 @@
 """Measure-then-draw text on an fpdf2 page: the same call sizes a block and paints it.
 
 A :class:`Painter` in ``dry`` mode only returns heights, so a layout can try budgets until
-everything fits, then paint once with the same code path. Lines come from fpdf2's own
-word wrap (``multi_cell(dry_run=True, output="LINES")``), so measured and printed lines agree.
+everything fits, then paint once with the same code path. Lines come from :meth:`Painter.wrap`,
+a greedy word wrap on the embedded face's own advance widths (what fpdf2's
+``get_string_width`` measures), and are printed one ``cell`` each, so measured and printed
+lines agree.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """The full report PDF: everything the assessment holds, over as many pages as it takes.
 
-All options with caveats and key numbers, everything not suitable, every trial with what to
-check, the whole imaging plan and surveillance schedule, every reference with its link, and
-the case notes in full. Each page carries the disclaimer and "page i of n".
+All options with caveats and key numbers, what to discuss, everything not suitable, every
+trial with what to check, the whole imaging plan and surveillance schedule, every reference
+with its link, and the case notes in full. Each page carries the disclaimer and "page i of
+n", drawn by fpdf2's own ``footer()`` with its total-pages alias.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from lms_board import DISCLAIMER, __version__
 from lms_board.assessment import Assessment
 from lms_board.case import Case
 from lms_board.decision import BoardDecision
-from lms_board.export.fonts import Paper, new_pdf
+from lms_board.export.fonts import NB_ALIAS, Paper, new_pdf
 from lms_board.export.painter import AMBER, MUTED, NAVY, RED, RULE, Painter, Style
 from lms_board.export.text import (
     RefIndex,
@@ -366,31 +367,23 @@ class Report:
             f.gap(1.0)
 
 
-def _footers(pdf: FPDF, case: Case, generated: date) -> None:
-    """Disclaimer, dates and "page i of n" on every page, written once all pages exist."""
-    total = pdf.page
-    p = Painter(pdf)
-    p.dry = False
-    reviewed = iso(knowledge_reviewed())
-    x, w = MARGIN_X, pdf.w - 2 * MARGIN_X
-    for page in range(1, total + 1):
-        pdf.page = page
-        # Writing to an earlier page: make fpdf2 re-emit font, stroke colour and width there.
-        pdf.current_font_is_set_on_page = False
-        pdf.set_draw_color(0)
-        pdf.set_line_width(0.1)
-        y = pdf.h - BOTTOM + 4.0
+class ReportPDF(FPDF):
+    """The report's document: every page gets its footer from fpdf2 as it is finished."""
+
+    info = ""
+
+    def footer(self) -> None:
+        p = Painter(self)
+        p.dry = False
+        x, w = MARGIN_X, self.w - 2 * MARGIN_X
+        y = self.h - BOTTOM + 4.0
         p.hline(x, x + w, y - 1.0, color=RULE, w=0.3)
         p.lines(x, y, w, [p.one_line(DISCLAIMER, FOOT, w)], FOOT)
-        info = (
-            f"{case.case_id} · full report · generated {iso(generated)} · knowledge base "
-            f"reviewed {reviewed} · LMS Board {__version__}"
-        )
-        label = f"Page {page} of {total}"
-        lw = p.width(label, FOOT) + 2
-        p.lines(x, y + FOOT.line_h, w - lw, [p.one_line(info, FOOT, w - lw - 2)], FOOT)
-        p.lines(x + w - lw, y + FOOT.line_h, lw, [label], FOOT, "R")
-    pdf.page = total
+        page = self.page_no()
+        # Room for the widest the label can be once the alias holds the page count.
+        lw = p.width(f"Page {page} of {max(page, 99)}", FOOT) + 2
+        p.lines(x, y + FOOT.line_h, w - lw, [p.one_line(self.info, FOOT, w - lw - 2)], FOOT)
+        p.lines(x + w - lw, y + FOOT.line_h, lw, [f"Page {page} of {NB_ALIAS}"], FOOT, "R")
 
 
 def render_report(
@@ -402,8 +395,17 @@ def render_report(
     generated: date | datetime | None = None,
 ) -> bytes:
     """The full report PDF (several pages) for a case."""
-    pdf = new_pdf(paper, title=f"{case.case_id}: full tumour board report")
+    pdf = new_pdf(
+        paper,
+        title=f"{case.case_id}: full tumour board report",
+        document=ReportPDF,
+        nb_alias=NB_ALIAS,
+    )
     day = generated_on(generated)
+    assert isinstance(pdf, ReportPDF)
+    pdf.info = (
+        f"{case.case_id} · full report · generated {iso(day)} · knowledge base "
+        f"reviewed {iso(knowledge_reviewed())} · LMS Board {__version__}"
+    )
     Report(pdf, case, assessment, decision, day).write()
-    _footers(pdf, case, day)
     return bytes(pdf.output())
