@@ -30,6 +30,7 @@ st.dataframe(
     hide_index=True,
     width="stretch",
     height=560,
+    placeholder="—",  # a trial has no year: a dash, never "None"
     column_config={
         "Link": st.column_config.LinkColumn("Link", display_text="open"),
         "Year": st.column_config.NumberColumn(format="%d", width="small"),

@@ -18,6 +18,7 @@ from lms_board.case import Case
 from lms_board.imaging import (
     ADVANCED_BASIS,
     add_months,
+    done_facts,
     grade_class,
     plan_imaging,
     surveillance_start,
@@ -176,15 +177,45 @@ def test_advanced_disease_gets_response_assessment_not_surveillance() -> None:
 # --------------------------------------------------------------------------- staging, biopsy, pitfalls
 
 
+NOTHING_DONE: dict[str, Any] = {
+    "workup.mri_primary": False,
+    "workup.ct_chest": False,
+    "workup.ct_abdomen_pelvis": False,
+    "workup.radiograph_primary": False,
+}
+ALL_DONE: dict[str, Any] = {
+    "workup.mri_primary": True,
+    "workup.ct_chest": True,
+    "workup.ct_abdomen_pelvis": True,
+    "workup.radiograph_primary": True,
+}
+NO_TISSUE: dict[str, Any] = {"pathology": {"biopsy": "none"}}
+
+
 def test_extremity_staging_has_mri_ct_and_radiographs() -> None:
-    text = " ".join(i.text for i in plan(LOCALIZED).staging)
+    text = " ".join(i.text for i in plan({**LOCALIZED, **NOTHING_DONE}).staging)
     assert "MRI of the primary site with and without contrast" in text
     assert "CT of the chest, abdomen and pelvis with contrast" in text
     assert "radiographs" in text
 
 
+def test_the_plan_asks_only_for_what_is_not_yet_done() -> None:
+    """Staging MRI, CT and radiographs recorded, an image-guided 14 G core biopsy with the
+    diagnosis confirmed: none of them is asked for again (the issue's contradiction)."""
+    p = plan({**LOCALIZED, **ALL_DONE})
+    staging = " ".join(i.text for i in p.staging)
+    assert "MRI of the primary site" not in staging
+    assert "CT of the chest, abdomen and pelvis" not in staging
+    assert "radiographs" not in staging
+    assert not any("core needle biopsy" in i.text for i in p.biopsy)
+    half = plan({**LOCALIZED, **ALL_DONE, "workup.ct_abdomen_pelvis": False})
+    assert any("CT of the chest, abdomen and pelvis" in i.text for i in half.staging)
+    untouched = plan({**LOCALIZED, **NOTHING_DONE, **NO_TISSUE})
+    assert any("core needle biopsy" in i.text for i in untouched.biopsy)
+
+
 def test_retroperitoneal_biopsy_is_retroperitoneal_never_transperitoneal() -> None:
-    p = plan({"tumor.site": "retroperitoneum", "tumor.depth": None})
+    p = plan({"tumor.site": "retroperitoneum", "tumor.depth": None, **NOTHING_DONE, **NO_TISSUE})
     route = [i.text for i in p.biopsy if "route" in i.text and "Retroperitoneal" in i.text]
     assert route and "never transperitoneal" in route[0]
     for item in p.biopsy:
@@ -218,7 +249,12 @@ def test_every_imaging_item_cites_resolvable_evidence() -> None:
 def test_any_valid_case_gets_a_consistent_plan(case: Case) -> None:
     classification, _, grade = classified(case)
     p = plan_imaging(case, grade, classification)
-    assert p.staging and p.pitfalls and p.surveillance_basis
+    assert p.pitfalls and p.surveillance_basis
+    done = done_facts(case, grade)
+    asked = {i.text for i in [*p.staging, *p.biopsy]}
+    for record in KB.imaging:  # nothing recorded as done is asked for again
+        if record.done_when and set(record.done_when) <= done:
+            assert record.text not in asked, record.id
     evidence_refs(collect_evidence_ids(p))
     if classification.category == "advanced":
         assert p.surveillance == []
@@ -227,5 +263,5 @@ def test_any_valid_case_gets_a_consistent_plan(case: Case) -> None:
         dated = [v.date for v in p.surveillance]
         if dated and dated[0] is not None:
             assert dated == sorted(dated)
-    if case.tumor.site.value == "retroperitoneum":
+    if case.tumor.site.value == "retroperitoneum" and "tissue_diagnosis" not in done:
         assert any("never transperitoneal" in i.text for i in p.biopsy)

@@ -731,6 +731,23 @@ def test_a_board_row_click_opens_the_case_and_one_selection_drives_every_page(
     assert at.title[0].value == "DEMO\\-05"
 
 
+#: The Board table's room at 1280 px with the sidebar open, as measured in Chromium
+#: (tests/e2e: 1-board-row-opened.png, the table spans x = 380 to 1200), less the row markers.
+BOARD_ROOM_1280 = 820 - 33
+#: The question column keeps at least this much (it is shown in full on the open case).
+QUESTION_MIN = 150
+
+
+def test_the_board_table_fits_a_1280_px_screen(data_dir: Path) -> None:
+    at = new_session()
+    load_demo(at)
+    columns = json.loads(at.dataframe[0].proto.columns)
+    shown = [name for name, c in columns.items() if not c.get("hidden")]
+    assert shown == list(at.dataframe[0].value.columns)
+    fixed = sum(columns[name]["width"] for name in shown if name != "Question")
+    assert fixed + QUESTION_MIN <= BOARD_ROOM_1280, (fixed, shown)
+
+
 def test_loading_the_demo_cases_again_says_that_nothing_was_added(data_dir: Path) -> None:
     at = new_session()
     load_demo(at)

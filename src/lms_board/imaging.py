@@ -6,7 +6,9 @@ grade (G2-G3, and an unknown grade, treated as high) is seen every 3 months to y
 6 months to year 5, then yearly to year 10; low grade (G1) every 6 months to year 5 with
 chest imaging yearly, then yearly to year 10. Dates count from ``history.surgery_date``
 (else the board date, else month offsets only). Advanced disease gets response assessment
-instead (CT every 2-3 cycles, RECIST 1.1) and an empty surveillance list.
+instead (CT every 2-3 cycles, RECIST 1.1) and an empty surveillance list. The plan asks only
+for what is still to do: an item whose ``done_when`` the case records as done is left out
+(MRI of the primary recorded → no staging-MRI request).
 Example: thigh LMS, G3, resected 2024-01-15 → MRI of the thigh and chest CT on 2024-04-15.
 """
 
@@ -17,11 +19,12 @@ from datetime import date
 
 from lms_board.assessment import Classification, ImagingItem, ImagingPlan, SurveillanceVisit
 from lms_board.case import Case, Resectability
+from lms_board.case_facts import diagnosis_status
 from lms_board.classify import primary_resectability
 from lms_board.knowledge import knowledge
 from lms_board.knowledge.applies import in_scope
 from lms_board.knowledge.loader import Knowledge, ordered_unique
-from lms_board.knowledge.schema import GradeClass, SurveillanceSchedule
+from lms_board.knowledge.schema import DoneFact, GradeClass, ImagingRecord, SurveillanceSchedule
 
 ADVANCED_BASIS = (
     "Advanced disease: no surveillance schedule. Response assessment replaces it (CT of the "
@@ -128,6 +131,30 @@ def surveillance_visits(
     return visits, basis
 
 
+def done_facts(case: Case, grade: int | None) -> set[DoneFact]:
+    """What the case records as done: the examinations marked yes, and a confirmed tissue
+    diagnosis."""
+    w = case.workup
+    recorded: tuple[tuple[DoneFact, bool | None], ...] = (
+        ("mri_primary", w.mri_primary),
+        ("ct_chest", w.ct_chest),
+        ("ct_abdomen_pelvis", w.ct_abdomen_pelvis),
+        ("pet_ct", w.pet_ct),
+        ("radiograph_primary", w.radiograph_primary),
+    )
+    done: set[DoneFact] = {name for name, value in recorded if value is True}
+    if diagnosis_status(case, grade) == "confirmed":
+        done.add("tissue_diagnosis")
+    return done
+
+
+def already_done(item: ImagingRecord, case: Case, grade: int | None) -> bool:
+    """The item asks for something the case records as done (every one of its
+    ``done_when``): the plan leaves it out. Example: MRI of the primary recorded → the staging
+    MRI item is not asked for again."""
+    return bool(item.done_when) and set(item.done_when) <= done_facts(case, grade)
+
+
 def plan_imaging(
     case: Case,
     grade: int | None,
@@ -144,7 +171,7 @@ def plan_imaging(
         "pitfall": [],
     }
     for item in kb.imaging:
-        if in_scope(item.applies, case, classification):
+        if in_scope(item.applies, case, classification) and not already_done(item, case, grade):
             sections[item.section].append(ImagingItem(text=item.text, evidence=list(item.evidence)))
     visits, basis = surveillance_visits(case, grade, classification, kb)
     return ImagingPlan(

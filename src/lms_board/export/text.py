@@ -208,7 +208,7 @@ def extent_text(case: Case, staged: bool = True) -> str:
     elif staged:
         bits.append("no distant metastasis (staging done)")
     else:
-        bits.append("no distant metastasis found so far: not yet staged")
+        bits.append("no distant metastasis recorded: not yet staged")
     if e.disease_free_interval_months is not None:
         bits.append(f"DFI {e.disease_free_interval_months} mo")
     if e.primary_resectability is not None:

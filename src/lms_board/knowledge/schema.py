@@ -348,13 +348,28 @@ class TrialRecord(_Record):
         return tuple(dict.fromkeys(d for arm in self.arms for d in arm.drugs))
 
 
+#: What a case may already record as done: a workup examination, or a confirmed tissue
+#: diagnosis (``lms_board.case_facts.diagnosis_status`` is ``confirmed``).
+DoneFact = Literal[
+    "mri_primary",
+    "ct_chest",
+    "ct_abdomen_pelvis",
+    "pet_ct",
+    "radiograph_primary",
+    "tissue_diagnosis",
+]
+
+
 class ImagingRecord(_Record):
-    """One imaging statement (staging, biopsy, response or pitfall) and where it applies."""
+    """One imaging statement (staging, biopsy, response or pitfall) and where it applies.
+    ``done_when``: the plan leaves the item out once every one of these is recorded as done
+    (it asks only for what is still to do)."""
 
     id: RecordId
     section: ImagingSection
     text: Text
     applies: Conditions = Conditions()
+    done_when: list[DoneFact] = []
     evidence: list[RecordId] = Field(min_length=1)
     reviewed: date
 
