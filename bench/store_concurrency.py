@@ -19,9 +19,9 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from bench.store_stress import run_concurrency, run_crash_drill
 from lms_board.demo import demo_cases
 from lms_board.store.engine import dispose_engine
-from bench.store_stress import run_concurrency, run_crash_drill
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -9,9 +9,6 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from lms_board.case import Case
-from lms_board.demo import demo_cases
-from lms_board.store import StaleVersionError, open_store
 from bench.store_stress import (
     edited,
     integrity_check,
@@ -19,6 +16,9 @@ from bench.store_stress import (
     run_concurrency,
     run_crash_drill,
 )
+from lms_board.case import Case
+from lms_board.demo import demo_cases
+from lms_board.store import StaleVersionError, open_store
 
 pytest_plugins = ["store_pg"]
 
