@@ -124,13 +124,14 @@ def prompts(assessment: Assessment, *, details: bool = False, compact: bool = Fa
     if not assessment.prompts:
         st.caption("Nothing further to discuss for this patient.")
         return
+    if compact:  # the Board's summary: the names, the Assessment page has the rest
+        names = ", ".join(prompt_label(p.code) for p in assessment.prompts)
+        st.markdown(escape_md(names))
+        return
     for p in assessment.prompts:
         head = f"**{escape_md(prompt_label(p.code))}**"
-        if compact:
-            st.markdown(f"- {head}: {escape_md(p.message)}")
-            continue
         sources = evidence_links(p.evidence, assessment.evidence)
         st.info(
-            f"{head}: {escape_md(p.message)}  \nsources: {sources}" + _code(p.code, details),
+            f"{head}  \n{escape_md(p.message)}  \nsources: {sources}" + _code(p.code, details),
             icon=":material/forum:",
         )

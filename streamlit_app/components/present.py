@@ -7,7 +7,7 @@ import streamlit as st
 from lms_board.assessment import Assessment
 from lms_board.export.text import history_items
 from lms_board.store import StoredCase
-from lms_board.wording import PROMPTS_TITLE, option_meta, prompt_label
+from lms_board.wording import PROMPTS_TITLE, option_meta
 from streamlit_app.components import session
 from streamlit_app.components.text import escape_md
 
@@ -54,12 +54,7 @@ def prompts(assessment: Assessment) -> None:
     if not assessment.prompts:
         return
     st.markdown(f"### {PROMPTS_TITLE}")
-    st.markdown(
-        "\n".join(
-            f"- **{escape_md(prompt_label(p.code))}**: {escape_md(p.message)}"
-            for p in assessment.prompts
-        )
-    )
+    st.markdown("\n".join(f"- {escape_md(p.message)}" for p in assessment.prompts))
 
 
 def notes(stored: StoredCase) -> None:

@@ -239,7 +239,7 @@ def render_html(
         add('<ul class="prompts">')
         for pr in a.prompts:
             add(
-                f"<li><strong>{e(prompt_label(pr.code))}</strong>: {e(one_line(pr.message))}"
+                f"<li><strong>{e(prompt_label(pr.code))}</strong><br>{e(one_line(pr.message))}"
                 f"{_cite(refs, pr.evidence)}</li>"
             )
         add("</ul>")

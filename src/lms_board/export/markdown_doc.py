@@ -138,7 +138,8 @@ def render_markdown(
     add(f"## {PROMPTS_TITLE} ({len(a.prompts)})")
     add("")
     for pr in a.prompts:
-        add(f"- **{md(prompt_label(pr.code))}**: {md(pr.message)}{cite(pr.evidence)}")
+        add(f"- **{md(prompt_label(pr.code))}**  ")
+        add(f"  {md(pr.message)}{cite(pr.evidence)}")
     if not a.prompts:
         add("Nothing further.")
     add("")

@@ -46,7 +46,7 @@ from lms_board.export.text import (
     short_handle,
 )
 from lms_board.export.timeline import draw_timeline
-from lms_board.wording import PROMPTS_TITLE, classification_status, option_meta, prompt_label
+from lms_board.wording import PROMPTS_TITLE, classification_status, option_meta
 
 MARGIN_X = 14.0
 MARGIN_TOP = 11.0
@@ -520,7 +520,9 @@ class OnePager:
         y += self.heading(x, y, w, PROMPTS_TITLE, f"{len(a.prompts)} for this patient")
         shown = a.prompts[: b.prompts]
         for pr in shown:
-            text = f"{prompt_label(pr.code)}: {one_line(pr.message)}"
+            # The message names its topic ("Cardio-oncology: …", "Age 29, before …: discuss
+            # fertility preservation"); the short label is for lists without room.
+            text = one_line(pr.message)
             y += self.bullet(x, y, w, text, BODY, pr.evidence, b.prompt_lines, "▸", HEAD) + 0.4
         y += self.more(x + 3.2, y, w - 3.2, len(a.prompts) - len(shown), "discussion points")
         return y + SECTION_GAP
