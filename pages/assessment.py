@@ -22,6 +22,8 @@ with left:
     panel.reasons(assessment, details=details)
     st.subheader("Workup gaps: what to do")
     panel.gaps_checklist(assessment, details=details)
+    st.subheader(PROMPTS_TITLE)
+    panel.prompts(assessment, details=details)
 with right:
     grade_col, stage_col = st.columns(2)
     with grade_col:
@@ -30,8 +32,6 @@ with right:
         panel.stage_panel(assessment.stage)
     st.subheader("Flags")
     panel.flags(assessment, details=details)
-    st.subheader(PROMPTS_TITLE)
-    panel.prompts(assessment, details=details)
 
 st.divider()
 st.subheader("Board decision")

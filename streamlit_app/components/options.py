@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from lms_board.assessment import Assessment, Option, TrialExample
-from lms_board.wording import modality_title, registry_link
+from lms_board.wording import cap, modality_title, registry_link
 from streamlit_app.components.text import escape_md, evidence_links, md_link
 
 
@@ -54,10 +54,10 @@ def trial_card(trial: TrialExample, assessment: Assessment) -> None:
     with st.container(border=True):
         link = md_link(trial.nct, registry_link(trial.nct, trial.url))
         st.markdown(f"**{link}** · {escape_md(trial.title)}")
-        phase = f"{trial.phase} · " if trial.phase else ""
+        phase = f"phase {trial.phase} · " if trial.phase else ""
         st.caption(
             escape_md(
-                f"{phase}status {trial.status} as of {trial.status_as_of.isoformat()}: "
+                f"{phase}{cap(trial.status)} (as of {trial.status_as_of.isoformat()}): "
                 "verify on ClinicalTrials.gov before referring"
             )
         )

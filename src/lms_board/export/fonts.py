@@ -119,9 +119,10 @@ def add_fonts(pdf: FPDF, styles: str = "B") -> None:
         ensure_face(pdf, style)
 
 
-#: The total-pages alias of a document that numbers its pages ("page 2 of 5"): private-use
-#: characters, so no text typed into a case is ever taken for it.
-NB_ALIAS = "\ue000nb\ue000"
+#: The total-pages alias of a document that numbers its pages ("page 2 of 5"): two
+#: private-use characters, so no text typed into a case is ever taken for it; fpdf2 keeps
+#: the width of two digits for it.
+NB_ALIAS = "\ue000\ue001"
 
 
 def new_pdf(
@@ -137,7 +138,7 @@ def new_pdf(
     if paper not in PAPERS:
         raise ValueError(f"paper: must be one of {', '.join(PAPERS)} (got {paper!r})")
     pdf = document(orientation="portrait", unit="mm", format="A4" if paper == "a4" else "Letter")
-    pdf.alias_nb_pages(nb_alias, align="R")  # type: ignore[arg-type]  # None turns it off
+    pdf.alias_nb_pages(nb_alias)  # type: ignore[arg-type]  # None turns it off
     add_fonts(pdf)
     pdf.set_auto_page_break(auto_page_break, margin=14)
     pdf.c_margin = 0

@@ -46,7 +46,7 @@ from lms_board.export.text import (
     short_handle,
 )
 from lms_board.export.timeline import draw_timeline
-from lms_board.wording import PROMPTS_TITLE, classification_status, option_meta
+from lms_board.wording import PROMPTS_TITLE, classification_status, option_meta, prompt_label
 
 MARGIN_X = 14.0
 MARGIN_TOP = 11.0
@@ -524,7 +524,13 @@ class OnePager:
             # fertility preservation"); the short label is for lists without room.
             text = one_line(pr.message)
             y += self.bullet(x, y, w, text, BODY, pr.evidence, b.prompt_lines, "▸", HEAD) + 0.4
-        y += self.more(x + 3.2, y, w - 3.2, len(a.prompts) - len(shown), "discussion points")
+        hidden = a.prompts[len(shown) :]
+        if hidden:  # the rest by name, so none is lost from the page
+            self.p.cuts += 1
+            names = "; ".join(prompt_label(pr.code) for pr in hidden)
+            y += self.p.text(
+                x + 3.2, y, w - 3.2, f"Also: {names} (see the full report)", MORE_STYLE, 2, "…"
+            )
         return y + SECTION_GAP
 
     def option_title(
