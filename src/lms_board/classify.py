@@ -7,6 +7,8 @@ member who disagrees can see exactly why. Example: two resectable lung metastase
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from lms_board.assessment import Category, Classification, Flag, Grade, Reason, Subtype, WorkupGap
 from lms_board.case import (
     ABDOMINAL_SITES,
@@ -43,6 +45,7 @@ __all__ = [
     "flags",
     "oligometastatic_failures",
     "primary_resectability",
+    "provisional_gaps",
     "total_lesions",
     "workup_gaps",
 ]
@@ -245,13 +248,20 @@ def _category(case: Case) -> tuple[Category, Subtype, list[Reason]]:
     return "resectable", "localized", reasons
 
 
+def provisional_gaps(subtype: str, gap_codes: Iterable[str]) -> frozenset[str]:
+    """The open gaps whose closure could change the call: those of :data:`CATEGORY_GAPS`,
+    except, for a metastatic call, those that can only find more disease (a missing chest CT
+    cannot make a metastatic case resectable)."""
+    open_gaps = frozenset(gap_codes) & CATEGORY_GAPS
+    if subtype == "metastatic":
+        open_gaps -= MORE_DISEASE_GAPS
+    return open_gaps
+
+
 def classify(case: Case, gaps: list[WorkupGap]) -> Classification:
     """The point-in-time classification; ``provisional`` while a gap could change it."""
     category, subtype, rationale = _category(case)
-    gap_codes = {g.code for g in gaps}
-    open_gaps = gap_codes & CATEGORY_GAPS
-    if subtype == "metastatic":
-        open_gaps -= MORE_DISEASE_GAPS
+    open_gaps = provisional_gaps(subtype, [g.code for g in gaps])
     if not case.extent.metastases and not case.extent.metastases_known:
         rationale.append(
             _reason(
