@@ -104,14 +104,23 @@ def _extra_commands() -> list[
     Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]
 ]:
     """Subcommands owned by other modules, each a ``register(subparsers)`` function:
-    import and export-store, trials refresh, export and packet, audit and purge, serve."""
+    import and export-store, trials refresh, export and packet, audit and purge, serve,
+    meeting."""
     from lms_board.export.cli import register as register_export
     from lms_board.interchange.cli import register as register_store_io
+    from lms_board.meeting.cli import register as register_meeting
     from lms_board.serve import register as register_serve
     from lms_board.store.cli import register as register_store
     from lms_board.trials_refresh import register as register_trials
 
-    return [register_store_io, register_trials, register_export, register_store, register_serve]
+    return [
+        register_store_io,
+        register_trials,
+        register_export,
+        register_store,
+        register_serve,
+        register_meeting,
+    ]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -353,12 +353,12 @@ class Report:
             f.gap(1.0)
 
 
-def _footers(pdf: FPDF, case: Case, generated: date) -> None:
-    """Disclaimer, dates and "page i of n" on every page, written once all pages exist."""
+def page_footers(pdf: FPDF, info: str) -> None:
+    """The disclaimer, ``info`` and "page i of n" on every page, written once all pages
+    exist."""
     total = pdf.page
     p = Painter(pdf)
     p.dry = False
-    reviewed = iso(knowledge_reviewed())
     x, w = MARGIN_X, pdf.w - 2 * MARGIN_X
     for page in range(1, total + 1):
         pdf.page = page
@@ -369,15 +369,19 @@ def _footers(pdf: FPDF, case: Case, generated: date) -> None:
         y = pdf.h - BOTTOM + 4.0
         p.hline(x, x + w, y - 1.0, color=RULE, w=0.3)
         p.lines(x, y, w, [p.one_line(DISCLAIMER, FOOT, w)], FOOT)
-        info = (
-            f"{case.case_id} · full report · generated {iso(generated)} · knowledge base "
-            f"reviewed {reviewed} · LMS Board {__version__}"
-        )
         label = f"Page {page} of {total}"
         lw = p.width(label, FOOT) + 2
         p.lines(x, y + FOOT.line_h, w - lw, [p.one_line(info, FOOT, w - lw - 2)], FOOT)
         p.lines(x + w - lw, y + FOOT.line_h, lw, [label], FOOT, "R")
     pdf.page = total
+
+
+def footer_info(what: str, generated: date) -> str:
+    """``DEMO-01 · full report · generated 2026-12-03 · knowledge base reviewed … · LMS Board …``"""
+    return (
+        f"{what} · generated {iso(generated)} · knowledge base reviewed "
+        f"{iso(knowledge_reviewed())} · LMS Board {__version__}"
+    )
 
 
 def render_report(
@@ -392,5 +396,5 @@ def render_report(
     pdf = new_pdf(paper, title=f"{case.case_id}: full tumour board report")
     day = generated_on(generated)
     Report(pdf, case, assessment, decision, day).write()
-    _footers(pdf, case, day)
+    page_footers(pdf, footer_info(f"{case.case_id} · full report", day))
     return bytes(pdf.output())

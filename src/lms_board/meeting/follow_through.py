@@ -49,3 +49,8 @@ def action_state(action: StoredAction, today: date) -> str:
     if action.status == "open":
         return f"open (due {action.due})" if action.due else "open (no due date)"
     return action.status
+
+
+def status_word(action: StoredAction, today: date) -> str:
+    """``overdue``, ``open``, ``done`` or ``cancelled`` (a table's status column)."""
+    return "overdue" if action.overdue(today) else action.status

@@ -106,10 +106,14 @@ class Attendee(_Strict):
     ] = None
 
     @property
+    def discipline(self) -> str:
+        """The specialty, or for ``other`` the discipline named in ``detail``."""
+        return self.detail if self.specialty == "other" and self.detail else self.specialty
+
+    @property
     def label(self) -> str:
         """``A. Surgeon (sarcoma surgeon)``."""
-        what = self.detail if self.specialty == "other" and self.detail else self.specialty
-        return f"{self.name} ({what})"
+        return f"{self.name} ({self.discipline})"
 
 
 class AgendaItem(_Strict):
@@ -206,9 +210,22 @@ class PlanStep(_Strict):
         return " + ".join(i.text for i in self.items)
 
 
+def _mid_sentence(text: str) -> str:
+    """``Wide resection`` → ``wide resection`` (``SBRT …`` and ``R0 …`` stay as they are)."""
+    if len(text) > 1 and text[0].isupper() and text[1].islower():
+        return text[0].lower() + text[1:]
+    return text
+
+
 def plan_text(steps: list[PlanStep]) -> str:
-    """``Neoadjuvant chemotherapy, then wide resection + metastasectomy``."""
-    return ", then ".join(s.text for s in steps)
+    """``Neoadjuvant chemotherapy, then wide resection + metastasectomy``: one sentence, so
+    every item after the first starts in lower case (acronyms kept)."""
+    items = [[i.text for i in s.items] for s in steps]
+    words = [
+        " + ".join(t if (n == 0 and k == 0) else _mid_sentence(t) for k, t in enumerate(step))
+        for n, step in enumerate(items)
+    ]
+    return ", then ".join(words)
 
 
 class QuorumSnapshot(_Strict):

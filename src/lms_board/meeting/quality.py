@@ -117,7 +117,8 @@ def _row(
     kinds = [concordance(d.decision) for d in decisions]
     decided = [d for d in decisions if d.decision.outcome == "decided"]
     deferred = [d for d in decisions if d.decision.outcome == "deferred"]
-    slots = {(m.meeting_id, i.case_id): i.minutes for m in meetings for i in m.meeting.scheduled()}
+    # Every case that was on an agenda, moved on or not (a deferred case was discussed).
+    slots = {(m.meeting_id, i.case_id): i.minutes for m in meetings for i in m.meeting.agenda}
     timed = [d for d in decisions if d.decision.discussion_minutes is not None]
     latest_impl: dict[tuple[str, str], StoredImplementation] = {}
     for impl in implementations:
@@ -197,7 +198,7 @@ def quality_table(
 CSV_COLUMNS: tuple[tuple[str, str], ...] = (
     ("meeting", "meeting"),
     ("date", "date"),
-    ("cases on agenda", "cases"),
+    ("cases on agenda (moved on included)", "cases"),
     ("decided", "decided"),
     ("deferred", "deferred"),
     ("deferral rate %", "deferral_rate"),

@@ -520,6 +520,14 @@ class CaseStore:
                 for row in conn.execute(query)
             )
 
+    def audit_head(self) -> str:
+        """The hash of the audit log's last row (:data:`GENESIS` for an empty log): written
+        somewhere else, e.g. in the meeting minutes, it pins the log's end."""
+        a = t.audit_log
+        with self._read() as conn:
+            head = conn.execute(select(a.c.row_hash).order_by(a.c.id.desc()).limit(1)).scalar()
+        return head or GENESIS
+
     def log_events(self, user: str, action: str, events: list[tuple[str | None, str]]) -> None:
         """Several ``(case_id, detail)`` events of one action, in one transaction: all are
         logged or none (e.g. one ``export`` row per case of a sheet)."""
