@@ -21,7 +21,11 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
+<<<<<<< HEAD
 from bench import assess_bench, coldstart, hostile_files, meeting_bench, pages_bench, server_rss
+=======
+from bench import assess_bench, coldstart, extract_bench, hostile_files, pages_bench, server_rss
+>>>>>>> main
 from lms_board.assess import assess
 from lms_board.assessment import Assessment
 from lms_board.case import Case, parse_case
@@ -172,6 +176,9 @@ def main() -> int:
     for figure in import_ratios():
         figures.append(figure)
         print(f"  measured {figure.name}", file=sys.stderr)
+    for fig in extract_bench.figures():
+        figures.append(fig)  # type: ignore[arg-type]
+        print(f"  measured {fig.name}", file=sys.stderr)
     print(table(figures))
     RESULTS.write_text(
         json.dumps(

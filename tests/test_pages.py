@@ -560,6 +560,10 @@ def test_rows_move_up_and_the_draft_keeps_them(data_dir: Path) -> None:
     first.button(key=f"intake_up:{LINES}:{b}").click().run()
     assert_ok(first)
     second = goto(new_session(), "intake")
+    # Another browser session: the draft is offered, then restored with its rows in order.
+    [offer] = [b for b in second.button if str(b.key).startswith("intake_restore_new")]
+    offer.click().run()
+    assert_ok(second)
     assert "Restored your unsaved draft" in texts(second)
     order = [
         str(x.key).rsplit(":", 1)[1]

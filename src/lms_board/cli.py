@@ -105,8 +105,9 @@ def _extra_commands() -> list[
 ]:
     """Subcommands owned by other modules, each a ``register(subparsers)`` function:
     import and export-store, trials refresh, export and packet, audit and purge, serve,
-    meeting."""
+    extract, meeting."""
     from lms_board.export.cli import register as register_export
+    from lms_board.extract.cli import register as register_extract
     from lms_board.interchange.cli import register as register_store_io
     from lms_board.meeting.cli import register as register_meeting
     from lms_board.serve import register as register_serve
@@ -119,6 +120,7 @@ def _extra_commands() -> list[
         register_export,
         register_store,
         register_serve,
+        register_extract,
         register_meeting,
     ]
 

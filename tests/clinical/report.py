@@ -1,7 +1,9 @@
-"""Write ``docs/clinical-review.md``: every review case, the board's expected judgement, what
-the tool says, and whether the two match.
+"""Write ``docs/clinical-review.md`` (review set) or ``docs/clinical-review-heldout.md``
+(held-out set): every case, the board's expected judgement, what the tool says, and whether
+the two match.
 
-    .venv/bin/python -m tests.clinical.report [--out PATH]     (or: make review)
+    .venv/bin/python -m tests.clinical.report [--set review|heldout] [--out PATH]
+    (or: make review / make review-heldout)
 """
 
 from __future__ import annotations
@@ -13,10 +15,28 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from .review import EXPECTED_FILE, HERE, Result, review_all
+from .review import HERE, REVIEW, SETS, Result, ReviewSet, review_all
 
 REPO_ROOT = HERE.parent.parent
 DEFAULT_OUT = REPO_ROOT / "docs" / "clinical-review.md"
+OUT_BY_SET = {"review": DEFAULT_OUT, "heldout": REPO_ROOT / "docs" / "clinical-review-heldout.md"}
+
+#: Title, who wrote the expectations, and the command that regenerates the page, per set.
+_SET_TEXT = {
+    "review": (
+        "Clinical review set",
+        "",
+        "`make test` runs one test per case (`tests/clinical/test_review_set.py`); "
+        "`make review` regenerates this page.",
+    ),
+    "heldout": (
+        "Clinical review: held-out set",
+        " The held-out set was written by an independent reviewer who did not see the rules "
+        "being tuned on the review set; it measures whether they generalise, so it is not run "
+        "by `make test` and must not be used to tune the rules.",
+        "`make review-heldout` regenerates this page.",
+    ),
+}
 
 _PROBLEM_KINDS = {
     "category": "classification",
@@ -146,7 +166,7 @@ def _commit() -> str:
     return out.stdout.strip()
 
 
-def render(results: list[Result]) -> str:
+def render(results: list[Result], rset: ReviewSet = REVIEW) -> str:
     matched = sum(r.matches for r in results)
     kinds = Counter(_kind(p) for r in results for p in r.problems)
     cases_by_kind: dict[str, set[str]] = {}
@@ -154,19 +174,21 @@ def render(results: list[Result]) -> str:
         for p in r.problems:
             cases_by_kind.setdefault(_kind(p), set()).add(r.case_id)
     commit = _commit()
+    title, who, how = _SET_TEXT.get(rset.name, _SET_TEXT["review"])
+    cases = rset.cases_dir.relative_to(REPO_ROOT)
+    expected = rset.expected_file.relative_to(REPO_ROOT)
     lines = [
-        "# Clinical review set",
+        f"# {title}",
         "",
         f"**{matched} of {len(results)} cases match** the judgement a sarcoma board wrote for "
         "them" + (f" (tool at commit `{commit}`)." if commit else "."),
         "",
-        "Each case (`tests/clinical/cases/RV-NN.json`, synthetic and de-identified, case format "
-        "v2) was given its expected judgement in `tests/clinical/expected.yaml` before it was "
+        f"Each case (`{cases}/{rset.prefix}-NN.json`, synthetic and de-identified, case format "
+        f"v2) was given its expected judgement in `{expected}` before it was "
         "run, from ESMO–EURACAN–GENTURIS 2021, NCCN, ESGO 2024, TARPSWG and "
-        "`../shared/evidence/`, independently of the code. The checks are word-based "
+        "`../shared/evidence/`, independently of the code." + who + " The checks are word-based "
         "(what a board would insist on: must / must not), not wording or order beyond the first "
-        "option. `make test` runs one test per case (`tests/clinical/test_review_set.py`); "
-        "`make review` regenerates this page.",
+        "option. " + how,
         "",
         "Decision support for professionals, not medical advice.",
         "",
@@ -195,7 +217,7 @@ def render(results: list[Result]) -> str:
         )
     lines += [
         "",
-        f"Expectations and rationales: `{EXPECTED_FILE.relative_to(REPO_ROOT)}`.",
+        f"Expectations and rationales: `{expected}`.",
         "",
     ]
     return "\n".join(lines)
@@ -203,13 +225,16 @@ def render(results: list[Result]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--set", dest="set_name", choices=sorted(SETS), default=REVIEW.name)
+    parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)
-    results = review_all()
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(render(results), encoding="utf-8")
+    rset = SETS[args.set_name]
+    out: Path = args.out or OUT_BY_SET[rset.name]
+    results = review_all(rset)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(render(results, rset), encoding="utf-8")
     matched = sum(r.matches for r in results)
-    print(f"{matched} of {len(results)} review cases match; wrote {args.out}")
+    print(f"{matched} of {len(results)} {rset.name} cases match; wrote {out}")
     return 0
 
 

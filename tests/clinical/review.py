@@ -1,9 +1,14 @@
-"""The clinical review set: cases ``cases/RV-NN.json`` and their expected board judgements
-(``expected.yaml``, written before the cases were run), and :func:`unmet`, which lists every
-expectation an assessment does not meet.
+"""The clinical review sets: cases and their expected board judgements (written before the
+cases were run), and :func:`unmet`, which lists every expectation an assessment does not meet.
 
-Shared by ``test_review_set.py`` (one pytest test per case) and ``report.py``
-(``docs/clinical-review.md``). The checks are word-based, so they hold whatever ids and
+Two sets share the checker: the review set (:data:`REVIEW`: ``cases/RV-NN.json`` and
+``expected.yaml``) and the held-out set (:data:`HELDOUT`: ``heldout/cases/HO-NN.json`` and
+``heldout/expected.yaml``), written by an independent reviewer to measure whether the rules
+generalise. Every function takes the set (a :class:`ReviewSet`, i.e. a case directory and its
+expectations file) and defaults to the review set.
+
+Shared by ``test_review_set.py`` (one pytest test per review case) and ``report.py``
+(``docs/clinical-review.md``, ``docs/clinical-review-heldout.md``). The checks are word-based, so they hold whatever ids and
 wording the clinical rules give their options: words match case-insensitively at the start
 of a word ("declin" matches "declined", "NGS" does not match "findings").
 """
@@ -25,8 +30,23 @@ from lms_board.case import CaseError, load_case
 from lms_board.drugs import drugs_in_text
 
 HERE = Path(__file__).resolve().parent
-CASES_DIR = HERE / "cases"
-EXPECTED_FILE = HERE / "expected.yaml"
+
+
+@dataclass(frozen=True)
+class ReviewSet:
+    """A directory of case files ``<prefix>-NN.json`` and the file of their expectations."""
+
+    name: str
+    cases_dir: Path
+    expected_file: Path
+    prefix: str
+
+
+REVIEW = ReviewSet("review", HERE / "cases", HERE / "expected.yaml", "RV")
+HELDOUT = ReviewSet("heldout", HERE / "heldout" / "cases", HERE / "heldout" / "expected.yaml", "HO")
+SETS = {s.name: s for s in (REVIEW, HELDOUT)}
+CASES_DIR = REVIEW.cases_dir
+EXPECTED_FILE = REVIEW.expected_file
 
 #: Every key an expectation may have (documented at the top of ``expected.yaml``).
 KEYS = frozenset(
@@ -54,21 +74,21 @@ REQUIRED = frozenset({"note", "rationale", "category", "subtype"})
 
 
 @cache
-def expectations() -> dict[str, dict[str, Any]]:
-    """``{case_id: expectation}`` from ``expected.yaml``, in file order."""
-    data = yaml.safe_load(EXPECTED_FILE.read_text(encoding="utf-8"))
+def expectations(rset: ReviewSet = REVIEW) -> dict[str, dict[str, Any]]:
+    """``{case_id: expectation}`` from the set's expectations file, in file order."""
+    data = yaml.safe_load(rset.expected_file.read_text(encoding="utf-8"))
     if not isinstance(data, dict):
-        raise ValueError(f"{EXPECTED_FILE}: must map case ids to expectations")
+        raise ValueError(f"{rset.expected_file}: must map case ids to expectations")
     return data
 
 
-def case_files() -> dict[str, Path]:
-    """``{case_id: path}`` of every review case file."""
-    return {p.stem: p for p in sorted(CASES_DIR.glob("RV-*.json"))}
+def case_files(rset: ReviewSet = REVIEW) -> dict[str, Path]:
+    """``{case_id: path}`` of every case file of the set."""
+    return {p.stem: p for p in sorted(rset.cases_dir.glob(f"{rset.prefix}-*.json"))}
 
 
-def case_ids() -> list[str]:
-    return list(expectations())
+def case_ids(rset: ReviewSet = REVIEW) -> list[str]:
+    return list(expectations(rset))
 
 
 # --------------------------------------------------------------------------- matching
@@ -219,10 +239,10 @@ class Result:
         return not self.problems
 
 
-def review(case_id: str) -> Result:
+def review(case_id: str, rset: ReviewSet = REVIEW) -> Result:
     """Load the case, assess it and check it against its expectation."""
-    expected = expectations()[case_id]
-    path = case_files().get(case_id)
+    expected = expectations(rset)[case_id]
+    path = case_files(rset).get(case_id)
     if path is None:
         return Result(case_id, expected, None, [f"no case file {case_id}.json"])
     try:
@@ -233,5 +253,5 @@ def review(case_id: str) -> Result:
     return Result(case_id, expected, a, unmet(expected, a))
 
 
-def review_all() -> list[Result]:
-    return [review(cid) for cid in case_ids()]
+def review_all(rset: ReviewSet = REVIEW) -> list[Result]:
+    return [review(cid, rset) for cid in case_ids(rset)]

@@ -17,6 +17,7 @@ import pytest
 from live_server import free_port, guarded, refused_connections, running
 from playwright.sync_api import Page, expect
 
+from lms_board.demo import demo_cases
 from lms_board.store import database_url, open_store
 
 from .test_dashboard import pick
@@ -128,7 +129,7 @@ def test_nothing_before_sign_in_then_the_coordinator_by_name_and_subject(
     page.screenshot(path=str(shots / "login.png"))
 
     _sign_in(page, url, "alice")
-    expect(page.get_by_text("9 case(s) in the store")).to_be_visible()
+    expect(page.get_by_text(f"{len(demo_cases())} case(s) in the store")).to_be_visible()
     page.get_by_text("About").click()
     expect(page.get_by_text("Signed in as Alice Coordinator (alice), coordinator")).to_be_visible()
 

@@ -547,7 +547,55 @@ READ: dict[str, tuple[type[Any], frozenset[str]]] = {
     "Condition": (
         Condition,
         frozenset(
-            {"resourceType", "id", "meta", "identifier", "extension", "code", "bodySite", "subject"}
+            {
+                "resourceType",
+                "id",
+                "meta",
+                "identifier",
+                "extension",
+                "category",
+                "code",
+                "severity",
+                "bodySite",
+                "subject",
+                "note",
+            }
+        ),
+    ),
+    "MedicationStatement": (
+        MedicationStatement,
+        frozenset(
+            {
+                "resourceType",
+                "id",
+                "meta",
+                "extension",
+                "contained",
+                "status",
+                "statusReason",
+                "medicationReference",
+                "subject",
+                "reasonReference",
+                "effectivePeriod",
+                "note",
+            }
+        ),
+    ),
+    "Procedure": (
+        Procedure,
+        frozenset(
+            {
+                "resourceType",
+                "id",
+                "meta",
+                "extension",
+                "status",
+                "code",
+                "subject",
+                "reasonReference",
+                "bodySite",
+                "performedPeriod",
+            }
         ),
     ),
 }
@@ -657,8 +705,15 @@ class _Index:
                 self.by_primary.setdefault(name, [])
             return
         code = resource.get("code")
-        if kind == "Condition" and not _has_code(code, SECONDARY_NEOPLASM):
+        if (
+            kind == "Condition"
+            and not _has_code(code, SECONDARY_NEOPLASM)
+            and _code_of(code, COMORBIDITY_SYSTEM) is None
+        ):
             skipped.add(f"Condition ({_code_label(code)}) is not read: skipped", number)
+            return
+        if kind == "Procedure" and not _has_code(code, RADIOTHERAPY):
+            skipped.add(f"Procedure ({_code_label(code)}) is not read: skipped", number)
             return
         if kind == "Observation":
             if _has_code(code, STAGE_GROUP_CLINICAL) or _has_code(code, STAGE_GROUP_OTHER):
@@ -672,8 +727,10 @@ class _Index:
                 skipped.add(f"Observation ({_code_label(code)}) is not read: skipped", number)
                 return
         linked = _ext(resource, CONDITION_RELATED)
-        targets = _focus(resource) + (
-            [str(linked.get("reference") or "")] if isinstance(linked, Mapping) else []
+        targets = (
+            _focus(resource)
+            + [str(r.get("reference") or "") for r in resource.get("reasonReference", []) or []]
+            + ([str(linked.get("reference") or "")] if isinstance(linked, Mapping) else [])
         )
         target = next((t for t in targets if t), "")
         if target:
@@ -690,13 +747,20 @@ class _Index:
         if self.primaries_of.get(subject, 0) > 1:
             if subject not in self._person_only:
                 last: dict[str, tuple[int, dict[str, Any]]] = {}
+                person: list[tuple[int, dict[str, Any]]] = []
                 for n, r in shared:
                     for code in (AGE, ECOG):
                         if r.get("resourceType") == "Observation" and _has_code(
                             r.get("code"), code
                         ):
                             last[code[1]] = (n, r)
-                self._person_only[subject] = sorted(last.values(), key=lambda item: item[0])
+                    if r.get("resourceType") == "Condition" and (
+                        _code_of(r.get("code"), COMORBIDITY_SYSTEM) is not None
+                    ):
+                        person.append((n, r))
+                self._person_only[subject] = sorted(
+                    [*last.values(), *person], key=lambda item: item[0]
+                )
             shared = self._person_only[subject]
         return shared + own
 

@@ -1,0 +1,28 @@
+"""The held-out clinical set (``docs/clinical-review-heldout.md``) is well formed: every case
+loads as case format v2 and has a well-formed expectation. Its cases are NOT assessed here:
+the set measures whether the rules generalise, so ``make test`` must not turn it into a target
+(``make review-heldout`` runs it)."""
+
+from __future__ import annotations
+
+import pytest
+
+from lms_board.case import load_case
+
+from .review import HELDOUT, KEYS, REQUIRED, case_files, case_ids, expectations
+
+
+def test_every_heldout_case_has_an_expectation_and_every_expectation_a_case() -> None:
+    assert set(case_files(HELDOUT)) == set(expectations(HELDOUT))
+    assert len(case_ids(HELDOUT)) >= 30
+
+
+@pytest.mark.parametrize("case_id", case_ids(HELDOUT))
+def test_heldout_case_loads_and_its_expectation_is_well_formed(case_id: str) -> None:
+    case = load_case(case_files(HELDOUT)[case_id])
+    assert case.case_id == case_id
+    exp = expectations(HELDOUT)[case_id]
+    assert REQUIRED <= set(exp), f"{case_id}: needs {sorted(REQUIRED - set(exp))}"
+    assert set(exp) <= KEYS, f"{case_id}: unknown keys {sorted(set(exp) - KEYS)}"
+    for item in exp.get("not_suitable_words", []):
+        assert "name" in item, f"{case_id}: not_suitable_words entry without a name"
