@@ -21,11 +21,15 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-<<<<<<< HEAD
-from bench import assess_bench, coldstart, hostile_files, meeting_bench, pages_bench, server_rss
-=======
-from bench import assess_bench, coldstart, extract_bench, hostile_files, pages_bench, server_rss
->>>>>>> main
+from bench import (
+    assess_bench,
+    coldstart,
+    extract_bench,
+    hostile_files,
+    meeting_bench,
+    pages_bench,
+    server_rss,
+)
 from lms_board.assess import assess
 from lms_board.assessment import Assessment
 from lms_board.case import Case, parse_case
