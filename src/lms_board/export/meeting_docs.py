@@ -455,7 +455,12 @@ def meeting_paper(
     generated: date | datetime | None = None,
 ) -> MeetingPaper:
     """Render one paper of a meeting and log it in the audit log (action ``export``)."""
-    papers = gather(meetings, meeting_id, audit_head=kind == "minutes")
+    papers = gather(
+        meetings,
+        meeting_id,
+        audit_head=kind == "minutes",
+        only=case_id if kind == "letter" else None,
+    )
     meeting = papers.stored.meeting
     if kind == "letter":
         if case_id is None:

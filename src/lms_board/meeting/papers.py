@@ -64,9 +64,16 @@ class MeetingPapers:
         )
 
 
-def gather(meetings: MeetingStore, meeting_id: str, *, audit_head: bool = False) -> MeetingPapers:
+def gather(
+    meetings: MeetingStore,
+    meeting_id: str,
+    *,
+    audit_head: bool = False,
+    only: str | None = None,
+) -> MeetingPapers:
     """The meeting's papers (``MeetingNotFoundError`` for an unknown id). ``audit_head``:
-    also read the audit log's chain head (the minutes print it, to pin the log's end)."""
+    also read the audit log's chain head (the minutes print it, to pin the log's end).
+    ``only``: just that case's entry (a letter needs no other case assessed)."""
     stored = meetings.meeting(meeting_id)
     slots = {s.case_id: s for s in timetable(stored.meeting)}
     decisions = {d.case_id: d for d in meetings.decisions(meeting_id)}
@@ -75,6 +82,8 @@ def gather(meetings: MeetingStore, meeting_id: str, *, audit_head: bool = False)
         actions.setdefault(action.case_id, []).append(action)
     items = [*stored.meeting.scheduled()]
     items += [i for i in stored.meeting.agenda if i.state != "scheduled"]
+    if only is not None:
+        items = [i for i in items if i.case_id == only]
     entries = []
     for item in items:
         case = meetings.cases.get(item.case_id)
