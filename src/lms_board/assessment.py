@@ -54,6 +54,7 @@ GAP_CODES: tuple[str, ...] = (
     "resectability_not_assessed",
     "grade_unknown",
     "kit_dog1_not_done",
+    "metastatic_extent_not_assessed",
 )
 #: Every flag code the assessment may emit (assessment.md).
 FLAG_CODES: tuple[str, ...] = (

@@ -25,6 +25,7 @@ from lms_board.case_facts import (
     cardiac_contraindications,
     curative_surgery_declined,
     limited_metastatic_short_interval,
+    metastases_without_extent,
     total_lesions,
 )
 from lms_board.identifiers import case_identifiers
@@ -66,7 +67,12 @@ CATEGORY_GAPS = frozenset(
         "no_local_mri",
         "resectability_not_assessed",
         "kit_dog1_not_done",
+        "metastatic_extent_not_assessed",
     }
+)
+#: Oligometastatic failures that only say something is not recorded (the extent gap).
+UNKNOWN_EXTENT_RULES = frozenset(
+    {"metastatic.metastasis_resectability_unknown", "metastatic.lesion_count_unknown"}
 )
 #: Gaps that can only find more disease: they cannot change a metastatic call.
 MORE_DISEASE_GAPS = frozenset({"no_chest_ct", "no_abdomen_pelvis_ct", "no_local_mri"})
@@ -252,6 +258,10 @@ def classify(case: Case, gaps: list[WorkupGap]) -> Classification:
     open_gaps = gap_codes & CATEGORY_GAPS
     if subtype == "metastatic":
         open_gaps -= MORE_DISEASE_GAPS
+        if any(r.rule not in UNKNOWN_EXTENT_RULES for r in oligometastatic_failures(case)):
+            # Metastatic on what is known (too many lesions, one unresectable, a short
+            # interval…): the missing counts cannot make it oligometastatic.
+            open_gaps.discard("metastatic_extent_not_assessed")
     if not case.extent.metastases and not case.extent.metastases_known:
         rationale.append(
             _reason(
@@ -377,6 +387,16 @@ def workup_gaps(case: Case, grade: Grade | None) -> list[WorkupGap]:
             "no_abdomen_pelvis_ct",
             "No CT of the abdomen and pelvis with contrast: needed for this site or with distant disease.",
             EV_GUIDELINE,
+        )
+    unassessed = metastases_without_extent(case)
+    if unassessed:
+        gap(
+            "metastatic_extent_not_assessed",
+            "Metastases recorded without the number of lesions or whether they can be removed ("
+            + ", ".join(unassessed)
+            + "): count them on the images and ask the surgeon (thoracic for the lung) whether "
+            "every one can be removed; oligometastatic or not depends on it.",
+            EV_OLIGO,
         )
     if primary_resectability(case) == Resectability.unknown:
         gap(
