@@ -54,6 +54,7 @@ GAP_CODES: tuple[str, ...] = (
     "resectability_not_assessed",
     "grade_unknown",
     "kit_dog1_not_done",
+    "metastatic_extent_not_assessed",
 )
 #: Every flag code the assessment may emit (assessment.md).
 FLAG_CODES: tuple[str, ...] = (
@@ -85,6 +86,8 @@ class Classification(_Out):
     subtype: Subtype
     provisional: bool
     rationale: list[Reason]
+    #: The workup gaps whose closure could change the call (why it is provisional).
+    open_gaps: list[str] = Field(default_factory=list)
 
     @property
     def label(self) -> str:

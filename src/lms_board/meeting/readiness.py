@@ -2,7 +2,7 @@
 
 A case is **Defer** when the assessment's call is provisional because of a gap that must be
 closed before the board can decide (no tissue diagnosis, no chest CT, …: the gaps that make
-the classification provisional, ``classify.provisional_gaps``), when distant staging is not
+the classification provisional, ``Classification.open_gaps``), when distant staging is not
 recorded, or when the free text may hold a patient identifier (it would go on the shared
 screen). Otherwise it is **Ready**. Resectability not assessed is settled *at* the board by
 its surgeon, so it never defers a case; other open gaps (expert review, thin core, …) are
@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from lms_board.assessment import GAP_CODES, Assessment
-from lms_board.classify import provisional_gaps
 
 ReadinessState = Literal["ready", "defer"]
 
@@ -34,6 +33,7 @@ GAP_WORDS: dict[str, str] = {
     "resectability_not_assessed": "resectability not assessed",
     "grade_unknown": "no FNCLCC grade",
     "kit_dog1_not_done": "KIT and DOG1 not done (GIST not excluded)",
+    "metastatic_extent_not_assessed": "number or resectability of the metastases not recorded",
 }
 assert set(GAP_WORDS) == set(GAP_CODES), "every workup gap needs its words"
 
@@ -77,7 +77,7 @@ def readiness(assessment: Assessment) -> Readiness:
     """The case's readiness for the board, from its assessment (gaps, flags, rationale)."""
     c = assessment.classification
     codes = assessment.gap_codes()
-    blocking = provisional_gaps(c.subtype, codes) - SETTLED_AT_BOARD if c.provisional else set()
+    blocking = set(c.open_gaps) - SETTLED_AT_BOARD if c.provisional else set()
     missing = [ReadinessItem(code, GAP_WORDS[code]) for code in codes if code in blocking]
     if any(r.rule == STAGING_NOT_RECORDED_RULE for r in c.rationale):
         missing.append(ReadinessItem("distant_staging", "distant staging not recorded"))
