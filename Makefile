@@ -6,7 +6,7 @@ STAMP   := $(VENV)/.installed
 PORT    ?= 8501
 export LMS_BOARD_DATA ?= ./data
 
-.PHONY: run test lint typecheck pytest bench robust e2e review review-heldout clean install
+.PHONY: run test lint typecheck pytest bench robust e2e review review-heldout review-heldout3 clean install
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -55,6 +55,10 @@ review: $(STAMP)
 ## Held-out clinical set (independent reviewer; not in make test): writes docs/clinical-review-heldout.md.
 review-heldout: $(STAMP)
 	$(BIN)/python -m tests.clinical.report --set heldout
+
+## Third held-out clinical set (independent reviewer; not in make test): writes docs/clinical-review-heldout3.md.
+review-heldout3: $(STAMP)
+	$(BIN)/python -m tests.clinical.report --set heldout3
 
 ## Robustness suite at full counts (make test runs it at small counts).
 robust: $(STAMP)
