@@ -50,15 +50,15 @@ bench: $(STAMP)
 
 ## Clinical review set: assess every tests/clinical case and write docs/clinical-review.md.
 review: $(STAMP)
-	$(BIN)/python -m tests.clinical.report
+	PYTHONPATH=tests $(BIN)/python -m clinical.report
 
 ## Held-out clinical set (independent reviewer; not in make test): writes docs/clinical-review-heldout.md.
 review-heldout: $(STAMP)
-	$(BIN)/python -m tests.clinical.report --set heldout
+	PYTHONPATH=tests $(BIN)/python -m clinical.report --set heldout
 
 ## Third held-out clinical set (independent reviewer; not in make test): writes docs/clinical-review-heldout3.md.
 review-heldout3: $(STAMP)
-	$(BIN)/python -m tests.clinical.report --set heldout3
+	PYTHONPATH=tests $(BIN)/python -m clinical.report --set heldout3
 
 ## Robustness suite at full counts (make test runs it at small counts).
 robust: $(STAMP)
