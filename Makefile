@@ -6,7 +6,7 @@ STAMP   := $(VENV)/.installed
 PORT    ?= 8501
 export LMS_BOARD_DATA ?= ./data
 
-.PHONY: run test lint typecheck pytest bench robust e2e review review-heldout clean install
+.PHONY: run test lint typecheck pytest bench robust e2e review review-heldout review-heldout3 clean install
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -51,11 +51,15 @@ bench: $(STAMP)
 
 ## Clinical review set: assess every tests/clinical case and write docs/clinical-review.md.
 review: $(STAMP)
-	$(BIN)/python -m tests.clinical.report
+	PYTHONPATH=tests $(BIN)/python -m clinical.report
 
 ## Held-out clinical set (independent reviewer; not in make test): writes docs/clinical-review-heldout.md.
 review-heldout: $(STAMP)
-	$(BIN)/python -m tests.clinical.report --set heldout
+	PYTHONPATH=tests $(BIN)/python -m clinical.report --set heldout
+
+## Third held-out clinical set (independent reviewer; not in make test): writes docs/clinical-review-heldout3.md.
+review-heldout3: $(STAMP)
+	PYTHONPATH=tests $(BIN)/python -m clinical.report --set heldout3
 
 ## Robustness suite at full counts (make test runs it at small counts).
 robust: $(STAMP)

@@ -21,7 +21,15 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-from bench import assess_bench, coldstart, extract_bench, hostile_files, pages_bench, server_rss
+from bench import (
+    assess_bench,
+    coldstart,
+    extract_bench,
+    hostile_files,
+    meeting_bench,
+    pages_bench,
+    server_rss,
+)
 from lms_board.assess import assess
 from lms_board.assessment import Assessment
 from lms_board.case import Case, parse_case
@@ -137,10 +145,11 @@ def import_ratios() -> list[Figure]:
 
 
 FIGURES: list[Callable[[], Figure]] = [onepager_ms, packet_s, packet_peak_mb, max_rss_mb]
-# assess, the dashboard pages, cold start and the server (bench/*.py beside this file).
+# assess, the meeting's papers, the dashboard pages, cold start and the server (bench/*.py).
 FIGURES = [
     assess_bench.assess_us,
     *FIGURES,
+    *meeting_bench.FIGURES,
     *pages_bench.FIGURES,
     coldstart.coldstart_ratio,
     *server_rss.FIGURES,

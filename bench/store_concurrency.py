@@ -1,6 +1,7 @@
 """Figures for the case store: concurrent saves and SIGKILLed writers, on SQLite and PostgreSQL.
 
-    .venv/bin/python bench/store_concurrency.py                    # 8 x 200 saves, 50 kills
+    .venv/bin/python bench/store_concurrency.py                    # 8 x 200 saves, 50 kills,
+                                                                   # 8 x 50 edits of a meeting
     .venv/bin/python bench/store_concurrency.py --postgres         # also on a temp PostgreSQL
     .venv/bin/python bench/store_concurrency.py --json figures.json
 
@@ -19,6 +20,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from bench.meeting_stress import run_meeting_drill
 from bench.store_stress import run_concurrency, run_crash_drill
 from lms_board.demo import demo_cases
 from lms_board.store.engine import dispose_engine
@@ -26,7 +28,9 @@ from lms_board.store.engine import dispose_engine
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _drills(label: str, url_for: Any, args: argparse.Namespace) -> list[dict[str, Any]]:
+def _drills(
+    label: str, url_for: Any, args: argparse.Namespace, app_url_for: Any = None
+) -> list[dict[str, Any]]:
     case = demo_cases()[0]
     out: list[dict[str, Any]] = []
     url = url_for("concurrency")
@@ -43,7 +47,30 @@ def _drills(label: str, url_for: Any, args: argparse.Namespace) -> list[dict[str
     for problem in crash.problems:
         print(f"[{label}]   PROBLEM: {problem}")
     out.append({"database": label, "drill": "crash", "ok": crash.ok, **asdict(crash)})
+    url = (app_url_for or url_for)("meeting")
+    meeting = run_meeting_drill(url, processes=args.processes, edits=args.meeting_edits)
+    dispose_engine(url)
+    print(f"[{label}] meeting edits: {meeting.summary()}")
+    for problem in meeting.problems:
+        print(f"[{label}]   PROBLEM: {problem}")
+    ok = not meeting.problems
+    out.append({"database": label, "drill": "meeting", "ok": ok, **asdict(meeting)})
     return out
+
+
+def _app_role_url(cluster: Any) -> str:
+    """A fresh schema migrated by its owner, used as the app role that owns no table (as the
+    tests and docs/deployment.md do)."""
+    from store_pg import APP_ROLE
+
+    from lms_board.store import open_store
+    from lms_board.store.roles import app_role_grants
+
+    app_url, owner_url, schema = cluster.owned_schema()
+    open_store(owner_url)
+    dispose_engine(owner_url)
+    cluster.sql(*app_role_grants(APP_ROLE, schema))
+    return str(app_url)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -51,6 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--processes", type=int, default=8)
     parser.add_argument("--saves", type=int, default=200, help="saves per process")
     parser.add_argument("--crash-rounds", type=int, default=50)
+    parser.add_argument("--meeting-edits", type=int, default=50, help="meeting edits per process")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--postgres", action="store_true", help="also run on PostgreSQL")
     parser.add_argument("--json", type=Path, help="write the figures to this file")
@@ -70,7 +98,12 @@ def main(argv: list[str] | None = None) -> int:
             cluster = PostgresCluster(bindir)
             try:
                 cluster.start()
-                results += _drills("postgres", lambda _name: cluster.create_schema()[0], args)
+                results += _drills(
+                    "postgres",
+                    lambda _name: cluster.create_schema()[0],
+                    args,
+                    lambda _name: _app_role_url(cluster),
+                )
             finally:
                 cluster.stop()
     if args.json:

@@ -60,7 +60,7 @@ def integrity_check(store: CaseStore) -> str:
         if store.dialect == "sqlite":
             rows = [r[0] for r in conn.exec_driver_sql("PRAGMA integrity_check").all()]
             return "ok" if rows == ["ok"] else "; ".join(str(r) for r in rows)
-        for table in (t.cases, t.case_versions, t.board_decisions, t.drafts, t.audit_log):
+        for table in t.metadata.sorted_tables:
             conn.execute(select(func.count()).select_from(table)).scalar_one()
         return "ok"
 

@@ -554,6 +554,21 @@ GAP_CASES: list[tuple[str, dict[str, Any], dict[str, Any], bool]] = [
         False,
     ),
     ("kit_dog1_not_done", BASE, {"pathology.ihc": {}}, False),
+    # A metastasis recorded without its number or resectability (round 2).
+    ("metastatic_extent_not_assessed", BASE, {"extent.metastases": [{"site": "lung"}]}, True),
+    (
+        "metastatic_extent_not_assessed",
+        BASE,
+        {"extent.metastases": [{"site": "liver", "count": 3}]},
+        True,
+    ),
+    (
+        "metastatic_extent_not_assessed",
+        BASE,
+        {"extent.metastases": [{"site": "lung", "count": 2, "resectable": True}]},
+        False,
+    ),
+    ("metastatic_extent_not_assessed", BASE, {}, False),
 ]
 
 

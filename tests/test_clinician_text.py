@@ -124,9 +124,7 @@ def slide_text(data: bytes) -> str:
 # --------------------------------------------------------------------------- exports
 
 
-@pytest.mark.parametrize(
-    "case", demo_cases() + review_cases(), ids=lambda c: c.case_id
-)
+@pytest.mark.parametrize("case", demo_cases() + review_cases(), ids=lambda c: c.case_id)
 def test_no_export_prints_a_code_a_rule_id_or_a_pydantic_message(case: Case) -> None:
     a = assess(case)
     texts = {

@@ -283,6 +283,30 @@ BROKEN = [
     ("trials.yaml", "NCT05269355", _set("anthracycline_arm", True), "anthracycline_arm"),
     ("trials.yaml", "NCT01343277", _set("arms", []), "arms"),
     ("evidence.yaml", "strass-2020", _set("url", "https://www.onclive.com/view/x"), "onclive.com"),
+    # round 2: landmark context, conditional ranks, drug hepatic rules, typed trial criteria
+    ("trials.yaml", "NCT05432791", _set("context_for", ["no-such-option"]), "no-such-option"),
+    ("trials.yaml", "NCT06088290", _set("context_for", ["doxorubicin"]), "landmark"),
+    (
+        "options.yaml",
+        "clinical-trial",
+        _set("rank_when", [{"when": {"line_min": 2}, "rank": 2000}]),
+        "rank",
+    ),
+    (
+        "drugs.yaml",
+        "pazopanib",
+        _set(
+            "hepatic",
+            {"not_suitable_from": "severe", "reason": "x", "caution": "x", "evidence": ["ghost"]},
+        ),
+        "ghost",
+    ),
+    (
+        "trials.yaml",
+        "NCT06088290",
+        lambda r: r["applies"].__setitem__("prior_drugs_excluded", ["yondelis"]),
+        "prior_drugs_excluded",
+    ),
 ]
 
 

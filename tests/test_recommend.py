@@ -312,7 +312,7 @@ def test_saludo_matches_first_line_anthracycline_naive_and_says_why() -> None:
     recs = run(make())
     saludo = next(t for t in recs.trials if t.nct == "NCT06088290")
     assert "first line" in saludo.why and "ECOG 1" in saludo.why
-    assert any("LVEF" in c for c in saludo.to_check)
+    assert "LVEF 60% (needs more than 50%)" in saludo.why  # a typed registry criterion
     # Not for a patient who already had an anthracycline.
     exposed = run(make({"patient.cumulative_doxorubicin_mg_m2": 150}))
     assert "NCT06088290" not in [t.nct for t in exposed.trials]

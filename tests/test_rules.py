@@ -407,7 +407,10 @@ def test_c5_uterine_prompts_wait_for_tissue() -> None:
     assert not {"tumour_ngs", "hormone_receptors_not_done"} & set(prompt_codes(a))
 
 
-def test_c5_high_grade_or_receptor_negative_gets_no_hormonal_option() -> None:
+def test_c5_high_grade_gets_the_hormonal_option_later_and_receptor_negative_none() -> None:
+    """Round 2: at grade 3 an aromatase inhibitor is still an option for ER/PR-positive
+    disease (the Royal Marsden series saw shorter but real benefit), after doxorubicin and
+    with a caveat; active surveillance stays for low grade only."""
     g3 = run(
         make(
             UTERINE_RESECTED,
@@ -416,8 +419,8 @@ def test_c5_high_grade_or_receptor_negative_gets_no_hormonal_option() -> None:
             ),
         )
     )
-    assert "aromatase-inhibitor" not in option_ids(g3)
-    assert "grade 3" in not_suitable(g3, "aromatase-inhibitor")
+    ids = option_ids(g3)
+    assert ids.index("doxorubicin") < ids.index("aromatase-inhibitor")
     assert "active-surveillance-indolent" not in option_ids(g3)
     negative = run(
         make(UTERINE_RESECTED, _uterine_metastatic(**{"pathology.ihc": {"er": "negative"}}))

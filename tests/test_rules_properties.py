@@ -6,7 +6,9 @@
   to 450 mg/m², LVEF is under 50% or heart failure is recorded;
 - never surgery, radiotherapy, systemic therapy or a trial before a tissue diagnosis;
 - never perioperative chemotherapy at G1, G2 or with the grade unknown;
-- nothing the patient declines is offered;
+- nothing the patient declines is offered: no trial with chemotherapy in any arm for a
+  patient declining chemotherapy, no trial for one declining trials;
+- a trial's typed criterion on the patient (LVEF) never passes a known value out of range;
 - every offered option's evidence is a primary source with a PMID or DOI; every prompt's
   evidence resolves.
 
@@ -29,7 +31,12 @@ from lms_board.assess import assess
 from lms_board.case import Case, ComorbidityCode, Declined, Severity, parse_case
 from lms_board.case_facts import case_facts
 from lms_board.drugs import drug_vocabulary
-from lms_board.exclusions import declines_for_option, trial_drugs, trial_has_anthracycline
+from lms_board.exclusions import (
+    CYTOTOXIC_CLASSES,
+    declines_for_option,
+    trial_drugs,
+    trial_has_anthracycline,
+)
 from lms_board.knowledge import knowledge
 
 KB = knowledge()
@@ -152,6 +159,18 @@ def _check_hard_rules(case: Case) -> None:
         for o in offered:
             classes = {vocabulary[d].drug_class for d in o.drugs}
             assert not classes & {"anthracycline", "alkylating agent", "taxane"}, o.id
+        # Nor a trial with chemotherapy in any arm, control arms included (round 2).
+        for t in shown_trials:
+            classes = {vocabulary[d].drug_class for d in trial_drugs(t) if d in vocabulary}
+            assert not classes & CYTOTOXIC_CLASSES, t.nct
+    if Declined.trial in declined:
+        assert not [t.nct for t in shown_trials if t.interventional]
+
+    # A trial's typed criteria on the patient: a known value out of range never shows it.
+    for t in shown_trials:
+        bar = t.applies.lvef_above_percent
+        if bar is not None and pt.lvef_percent is not None:
+            assert pt.lvef_percent > bar, t.nct
 
     # Sources: every option's evidence a primary source (PMID or DOI); all ids resolve.
     for o in a.options:

@@ -54,6 +54,7 @@ GapCode = Literal[
     "resectability_not_assessed",
     "grade_unknown",
     "kit_dog1_not_done",
+    "metastatic_extent_not_assessed",
 ]
 GAP_CODES: tuple[GapCode, ...] = get_args(GapCode)
 #: Every flag code the assessment may emit (assessment.md).
@@ -91,6 +92,8 @@ class Classification(_Out):
     subtype: Subtype
     provisional: bool
     rationale: list[Reason]
+    #: The workup gaps whose closure could change the call (why it is provisional).
+    open_gaps: list[str] = Field(default_factory=list)
 
     @property
     def label(self) -> str:

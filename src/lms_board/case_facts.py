@@ -24,10 +24,13 @@ from lms_board.case import (
     Declined,
     HrdStatus,
     IhcResult,
+    MenopausalStatus,
     Presentation,
     RadiotherapyTarget,
     RadiotherapyTiming,
     Resectability,
+    Severity,
+    Sex,
     Site,
     UterineExtension,
 )
@@ -45,6 +48,11 @@ from lms_board.treatment import (
 OLIGO_MAX_LESIONS = 5
 OLIGO_MIN_DFI_MONTHS = 12
 LVEF_LIMIT_PERCENT = 50
+#: eGFR under which renal impairment is severe (KDIGO G4-G5, "severely decreased").
+SEVERE_RENAL_EGFR = 30
+#: Reproductive potential is assumed up to this age (fertility-asco-2018: "patients of
+#: reproductive age"), except in a woman recorded as postmenopausal.
+REPRODUCTIVE_AGE_MAX = 45
 
 #: Molecular findings that mean a homologous-recombination alteration (case-insensitive).
 HRD_KEYWORDS = (
@@ -226,6 +234,45 @@ def frail(case: Case) -> bool:
     return any(_FRAIL.search(c) for c in case.patient.comorbidities)
 
 
+def severe_organ_dysfunction(case: Case) -> list[str]:
+    """Severe hepatic impairment, severe renal impairment (recorded as severe, or an eGFR
+    under 30 mL/min): each counts toward the single-agent rule like frailty."""
+    pt = case.patient
+    out: list[str] = []
+    liver = pt.has_condition(ComorbidityCode.hepatic_impairment)
+    if liver is not None and liver.severity == Severity.severe:
+        out.append("severe hepatic impairment")
+    kidney = pt.has_condition(ComorbidityCode.renal_impairment)
+    if kidney is not None:
+        egfr = kidney.egfr_ml_min
+        if egfr is not None and egfr < SEVERE_RENAL_EGFR:
+            out.append(f"severe renal impairment (eGFR {egfr} mL/min)")
+        elif kidney.severity == Severity.severe and egfr is None:
+            out.append("severe renal impairment")
+    return out
+
+
+def reproductive_potential(case: Case) -> bool:
+    """Could gonadotoxic treatment cost this patient fertility? Up to 45, unless a woman is
+    recorded as postmenopausal (after an oophorectomy, say); at any age when the patient says
+    they wish to preserve fertility."""
+    pt = case.patient
+    if pt.wishes_fertility_preservation is True:
+        return True
+    if pt.sex == Sex.female and pt.menopausal_status == MenopausalStatus.postmenopausal:
+        return False
+    return pt.age <= REPRODUCTIVE_AGE_MAX
+
+
+def metastases_without_extent(case: Case) -> list[str]:
+    """Metastatic sites recorded without their number of lesions or their resectability."""
+    return [
+        m.site.value.replace("_", " ")
+        for m in case.extent.metastases
+        if m.count is None or m.resectable is None
+    ]
+
+
 def cardiac_contraindications(case: Case) -> list[str]:
     """LVEF under 50% or heart failure: no anthracycline."""
     pt = case.patient
@@ -254,6 +301,8 @@ class CaseFacts:
     irradiated_field_recurrence: bool | None = None
     limb_threatening: bool = False
     frail: bool = False
+    severe_organ_dysfunction: tuple[str, ...] = ()
+    reproductive_potential: bool = False
     cardiac_contraindications: tuple[str, ...] = ()
     surgery_declined: Declined | None = None
 
@@ -302,6 +351,8 @@ def case_facts(case: Case) -> CaseFacts:
         irradiated_field_recurrence=irradiated_field_recurrence(case),
         limb_threatening=limb_threatening(case),
         frail=frail(case),
+        severe_organ_dysfunction=tuple(severe_organ_dysfunction(case)),
+        reproductive_potential=reproductive_potential(case),
         cardiac_contraindications=tuple(cardiac_contraindications(case)),
         surgery_declined=curative_surgery_declined(case),
     )

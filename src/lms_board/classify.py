@@ -7,6 +7,8 @@ member who disagrees can see exactly why. Example: two resectable lung metastase
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from lms_board.assessment import (
     GAP_CODES,
     Category,
@@ -35,6 +37,7 @@ from lms_board.case_facts import (
     cardiac_contraindications,
     curative_surgery_declined,
     limited_metastatic_short_interval,
+    metastases_without_extent,
     total_lesions,
 )
 from lms_board.identifiers import case_identifiers
@@ -54,6 +57,7 @@ __all__ = [
     "flags",
     "oligometastatic_failures",
     "primary_resectability",
+    "provisional_gaps",
     "total_lesions",
     "workup_gaps",
 ]
@@ -77,7 +81,12 @@ CATEGORY_GAPS: frozenset[GapCode] = frozenset(
         "no_local_mri",
         "resectability_not_assessed",
         "kit_dog1_not_done",
+        "metastatic_extent_not_assessed",
     }
+)
+#: Oligometastatic failures that only say something is not recorded (the extent gap).
+UNKNOWN_EXTENT_RULES = frozenset(
+    {"metastatic.metastasis_resectability_unknown", "metastatic.lesion_count_unknown"}
 )
 #: Gaps that can only find more disease: they cannot change a metastatic call.
 MORE_DISEASE_GAPS: frozenset[GapCode] = frozenset(
@@ -258,13 +267,31 @@ def _category(case: Case) -> tuple[Category, Subtype, list[Reason]]:
     return "resectable", "localized", reasons
 
 
+def provisional_gaps(
+    subtype: str, gap_codes: Iterable[str], *, extent_settled: bool = False
+) -> frozenset[str]:
+    """The open gaps whose closure could change the call: those of :data:`CATEGORY_GAPS`,
+    except, for a metastatic call, those that can only find more disease (a missing chest CT
+    cannot make a metastatic case resectable), and the unrecorded extent of the metastases
+    when what is recorded already makes the disease metastatic (``extent_settled``)."""
+    open_gaps = frozenset(gap_codes) & CATEGORY_GAPS
+    if subtype == "metastatic":
+        open_gaps -= MORE_DISEASE_GAPS
+        if extent_settled:
+            open_gaps -= {"metastatic_extent_not_assessed"}
+    return open_gaps
+
+
 def classify(case: Case, gaps: list[WorkupGap]) -> Classification:
     """The point-in-time classification; ``provisional`` while a gap could change it."""
     category, subtype, rationale = _category(case)
-    gap_codes = {g.code for g in gaps}
-    open_gaps = gap_codes & CATEGORY_GAPS
-    if subtype == "metastatic":
-        open_gaps -= MORE_DISEASE_GAPS
+    extent_settled = subtype == "metastatic" and any(
+        # Metastatic on what is known (too many lesions, one unresectable, a short
+        # interval…): the missing counts cannot make it oligometastatic.
+        r.rule not in UNKNOWN_EXTENT_RULES
+        for r in oligometastatic_failures(case)
+    )
+    open_gaps = provisional_gaps(subtype, [g.code for g in gaps], extent_settled=extent_settled)
     if not case.extent.metastases and not case.extent.metastases_known:
         rationale.append(
             _reason(
@@ -307,7 +334,11 @@ def classify(case: Case, gaps: list[WorkupGap]) -> Classification:
             )
         )
     return Classification(
-        category=category, subtype=subtype, provisional=provisional, rationale=rationale
+        category=category,
+        subtype=subtype,
+        provisional=provisional,
+        rationale=rationale,
+        open_gaps=sorted(open_gaps),
     )
 
 
@@ -390,6 +421,16 @@ def workup_gaps(case: Case, grade: Grade | None) -> list[WorkupGap]:
             "no_abdomen_pelvis_ct",
             "No CT of the abdomen and pelvis with contrast: needed for this site or with distant disease.",
             EV_GUIDELINE,
+        )
+    unassessed = metastases_without_extent(case)
+    if unassessed:
+        gap(
+            "metastatic_extent_not_assessed",
+            "Metastases recorded without the number of lesions or whether they can be removed ("
+            + ", ".join(unassessed)
+            + "): count them on the images and ask the surgeon (thoracic for the lung) whether "
+            "every one can be removed; oligometastatic or not depends on it.",
+            EV_OLIGO,
         )
     if primary_resectability(case) == Resectability.unknown:
         gap(

@@ -98,10 +98,11 @@ def _extra_commands() -> list[
 ]:
     """Subcommands owned by other modules, each a ``register(subparsers)`` function:
     import and export-store, trials refresh, export and packet, audit and purge, serve,
-    extract."""
+    extract, meeting."""
     from lms_board.export.cli import register as register_export
     from lms_board.extract.cli import register as register_extract
     from lms_board.interchange.cli import register as register_store_io
+    from lms_board.meeting.cli import register as register_meeting
     from lms_board.serve import register as register_serve
     from lms_board.store.cli import register as register_store
     from lms_board.trials_refresh import register as register_trials
@@ -113,6 +114,7 @@ def _extra_commands() -> list[
         register_store,
         register_serve,
         register_extract,
+        register_meeting,
     ]
 
 

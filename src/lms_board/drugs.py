@@ -41,6 +41,26 @@ DrugClass = Literal[
 ]
 
 
+#: Coded severities of hepatic impairment, mildest first (``case.Severity`` values).
+HepaticSeverity = Literal["mild", "moderate", "severe"]
+HEPATIC_SEVERITIES: tuple[HepaticSeverity, ...] = ("mild", "moderate", "severe")
+
+
+class HepaticRule(BaseModel):
+    """What a drug's label says about hepatic impairment: not given from
+    ``not_suitable_from`` (that severity or worse); below it, or with the severity not
+    recorded, ``caution`` is said (the dose to reduce, what to check)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    not_suitable_from: HepaticSeverity
+    #: Why it is not given ("contraindicated in severe hepatic impairment (Child-Pugh C)").
+    reason: Annotated[str, StringConstraints(min_length=1, max_length=300)]
+    #: What to do when it is given with lesser impairment.
+    caution: Annotated[str, StringConstraints(min_length=1, max_length=400)]
+    evidence: list[str] = Field(min_length=1)
+
+
 class DrugRecord(BaseModel):
     """A drug by its generic name, with the other names a regimen text may use."""
 
@@ -55,6 +75,8 @@ class DrugRecord(BaseModel):
     doxorubicin_equivalence: float | None = Field(default=None, gt=0, le=2)
     #: The usual dose of one cycle in mg/m² (anthracyclines: to count cycles left).
     standard_cycle_mg_m2: float | None = Field(default=None, gt=0, le=500)
+    #: The label's rule for hepatic impairment, where it has one.
+    hepatic: HepaticRule | None = None
     evidence: list[str] = []
     reviewed: date
 

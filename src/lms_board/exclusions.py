@@ -10,7 +10,10 @@ Examples:
   trabectedin (control arms too) → "Progressed on trabectedin (line 1)";
 - 420 mg/m² of doxorubicin-equivalent → every anthracycline option → "≈ 30 mg/m² of
   anthracycline left: less than one cycle …";
-- no biopsy yet → surgery, radiotherapy and systemic therapy → "No tissue diagnosis yet …".
+- no biopsy yet → surgery, radiotherapy and systemic therapy → "No tissue diagnosis yet …";
+- severe hepatic impairment → pazopanib, eribulin, doxorubicin (and from moderate,
+  trabectedin and docetaxel), each by its label's rule in ``knowledge/drugs.yaml``;
+- a patient who declines chemotherapy → every trial with chemotherapy in any arm.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from dataclasses import dataclass
 
 from lms_board.case import Biopsy, ComorbidityCode, Declined, Severity
 from lms_board.case_facts import CaseFacts
-from lms_board.drugs import drug_vocabulary
+from lms_board.drugs import HepaticRule, drug_vocabulary
 from lms_board.knowledge.schema import OptionRecord, TrialRecord
 from lms_board.treatment import DrugHistory, Outcome
 from lms_board.wording import label
@@ -32,7 +35,11 @@ SINGLE_AGENT_AGE = 75
 #: Renal function below which ifosfamide is not given (mL/min).
 IFOSFAMIDE_MIN_EGFR = 60
 
-#: Drug classes that count as chemotherapy when a patient declines chemotherapy.
+#: Drug classes that count as chemotherapy when a patient declines chemotherapy: the
+#: cytotoxic classes, and antibody-drug conjugates, whose payload is a cytotoxic drug with
+#: chemotherapy's toxicities (mecbotamab vedotin carries MMAE, a microtubule poison).
+#: Not chemotherapy: tyrosine kinase and PARP inhibitors, hormonal drugs, immunotherapy (a
+#: caveat asks to confirm they are acceptable).
 CYTOTOXIC_CLASSES = frozenset(
     {
         "anthracycline",
@@ -41,6 +48,7 @@ CYTOTOXIC_CLASSES = frozenset(
         "taxane",
         "microtubule inhibitor",
         "trabectedin-class",
+        "antibody-drug conjugate",
     }
 )
 #: Drug classes within which a failure counts for every member (anthracyclines; trabectedin
@@ -48,7 +56,8 @@ CYTOTOXIC_CLASSES = frozenset(
 CROSS_RESISTANT_CLASSES = frozenset({"anthracycline", "trabectedin-class"})
 NEUROTOXIC_DRUGS = frozenset({"docetaxel", "paclitaxel", "eribulin", "vincristine"})
 NEPHROTOXIC_DRUGS = frozenset({"ifosfamide"})
-HEPATIC_DRUGS = frozenset({"trabectedin", "docetaxel"})
+#: Hepatic impairment: each drug's rule is its label's (``hepatic`` in knowledge/drugs.yaml).
+SEVERITY_ORDER: tuple[Severity, ...] = (Severity.mild, Severity.moderate, Severity.severe)
 
 #: Every rule id a Ruling of this module carries (documented in docs/clinical-rules.md).
 RULE_IDS = (
@@ -67,6 +76,7 @@ RULE_IDS = (
     "comorbidity.neuropathy",
     "record.eligibility",
     "record.not_suitable_when",
+    "trial.eligibility",
 )
 
 # Evidence ids (knowledge/evidence.yaml) behind each rule; tested to resolve.
@@ -75,9 +85,10 @@ EV_ANTHRACYCLINE = ["anthracycline-chf-swain-2003", "epirubicin-feijen-2019"]
 EV_CARDIAC = ["esc-cardio-oncology-2022", "anthracycline-chf-swain-2003"]
 EV_PROGRESSION = ["esmo-sts-2018"]
 EV_RENAL = ["ifosfamide-label-fda", "ifosfamide-nephrotoxicity-less-2007"]
-EV_HEPATIC = {"trabectedin": ["trabectedin-label"], "docetaxel": ["docetaxel-label-fda"]}
 EV_NEUROPATHY = ["cipn-asco-2020"]
 EV_FITNESS = ["esmo-sts-2018", "epaz-2020"]
+#: Severe organ dysfunction as a vulnerability factor: the organ classes and comorbidity.
+EV_ORGAN = ["kdigo-ckd-2013", "geriatric-asco-2018"]
 EV_DECLINED = ["esmo-sts-2018"]
 RULE_EVIDENCE: tuple[str, ...] = tuple(
     {
@@ -86,9 +97,9 @@ RULE_EVIDENCE: tuple[str, ...] = tuple(
         *EV_CARDIAC,
         *EV_PROGRESSION,
         *EV_RENAL,
-        *(e for ids in EV_HEPATIC.values() for e in ids),
         *EV_NEUROPATHY,
         *EV_FITNESS,
+        *EV_ORGAN,
         *EV_DECLINED,
     }
 )
@@ -226,7 +237,8 @@ def anthracycline_not_suitable(anthracycline: bool, facts: CaseFacts) -> Ruling 
 
 
 def vulnerability_factors(facts: CaseFacts) -> list[str]:
-    """ECOG 2, age 75 or over, frailty: each makes a single agent the better choice."""
+    """ECOG 2, age 75 or over, frailty, severe hepatic or renal impairment: each makes a
+    single agent the better choice."""
     pt = facts.case.patient
     why = []
     if pt.ecog == SINGLE_AGENT_ECOG:
@@ -235,20 +247,23 @@ def vulnerability_factors(facts: CaseFacts) -> list[str]:
         why.append(f"age {pt.age}")
     if facts.frail:
         why.append("frailty recorded")
+    why.extend(facts.severe_organ_dysfunction)
     return why
 
 
 def combination_when_vulnerable(combination: bool, facts: CaseFacts) -> Ruling | None:
-    """Two or more of ECOG 2, age 75 or over and frailty: no combination chemotherapy (one
-    alone only moves combinations after single agents, with a caveat)."""
+    """Two or more of ECOG 2, age 75 or over, frailty and severe organ dysfunction: no
+    combination chemotherapy (one alone only moves combinations after single agents, with a
+    caveat)."""
     why = vulnerability_factors(facts)
     if not combination or len(why) < 2:
         return None
+    evidence = EV_FITNESS + (EV_ORGAN if facts.severe_organ_dysfunction else [])
     return Ruling(
         "fitness.single_agent",
         _sentence(" and ".join(why))[:-1] + ": combination chemotherapy is not advised; a "
         "single agent.",
-        tuple(EV_FITNESS),
+        tuple(evidence),
     )
 
 
@@ -276,10 +291,17 @@ def renal_exclusion(drugs: Iterable[str], facts: CaseFacts) -> Ruling | None:
     impaired, egfr = _egfr(facts)
     if not impaired or (egfr is not None and egfr >= IFOSFAMIDE_MIN_EGFR):
         return None
-    gfr = f", eGFR {egfr} mL/min" if egfr is not None else ""
+    if egfr is None:
+        return Ruling(
+            "comorbidity.renal",
+            "Renal impairment recorded, eGFR not recorded: measure it first; no ifosfamide "
+            f"under {IFOSFAMIDE_MIN_EGFR} mL/min (nephrotoxic; renal failure can be permanent).",
+            tuple(EV_RENAL),
+        )
     return Ruling(
         "comorbidity.renal",
-        f"Renal impairment{gfr}: no ifosfamide (nephrotoxic; renal failure can be permanent).",
+        f"Renal impairment, eGFR {egfr} mL/min: no ifosfamide (nephrotoxic; renal failure can "
+        "be permanent).",
         tuple(EV_RENAL),
     )
 
@@ -289,19 +311,37 @@ def _severity(facts: CaseFacts, code: ComorbidityCode) -> tuple[bool, Severity |
     return c is not None, c.severity if c else None
 
 
+def _hepatic_rules(drugs: Iterable[str]) -> list[tuple[str, HepaticRule]]:
+    vocabulary = drug_vocabulary()
+    out: list[tuple[str, HepaticRule]] = []
+    for d in sorted(set(drugs)):
+        rule = vocabulary[d].hepatic if d in vocabulary else None
+        if rule is not None:
+            out.append((d, rule))
+    return out
+
+
+def _at_least(severity: Severity | None, bar: str) -> bool:
+    return severity is not None and SEVERITY_ORDER.index(severity) >= SEVERITY_ORDER.index(
+        Severity(bar)
+    )
+
+
 def hepatic_exclusion(drugs: Iterable[str], facts: CaseFacts) -> Ruling | None:
-    """Trabectedin or docetaxel with moderate or severe hepatic impairment."""
+    """A drug whose label rules it out at the recorded hepatic impairment (trabectedin and
+    docetaxel from moderate; pazopanib, eribulin and doxorubicin when severe)."""
     present, severity = _severity(facts, ComorbidityCode.hepatic_impairment)
-    hit = sorted(HEPATIC_DRUGS & set(drugs))
-    if not present or not hit or severity not in (Severity.moderate, Severity.severe):
+    if not present or severity is None:
         return None
-    evidence = [e for d in hit for e in EV_HEPATIC[d]]
+    hit = [(d, r) for d, r in _hepatic_rules(drugs) if _at_least(severity, r.not_suitable_from)]
+    if not hit:
+        return None
     return Ruling(
         "comorbidity.hepatic",
-        f"{severity.value.capitalize()} hepatic impairment: no "
-        + " or ".join(_name(d) for d in hit)
-        + " (toxicity and treatment-related deaths rise with abnormal liver function).",
-        tuple(evidence),
+        f"{severity.value.capitalize()} hepatic impairment: "
+        + "; ".join(f"no {_name(d)} ({r.reason})" for d, r in hit)
+        + ".",
+        tuple(dict.fromkeys(e for _, r in hit for e in r.evidence)),
     )
 
 
@@ -389,15 +429,15 @@ def comorbidity_caveats(drugs: Iterable[str], facts: CaseFacts) -> list[str]:
     drug_set = set(drugs)
     out: list[str] = []
     present, severity = _severity(facts, ComorbidityCode.hepatic_impairment)
-    hit = sorted(HEPATIC_DRUGS & drug_set)
-    if present and hit and severity not in (Severity.moderate, Severity.severe):
-        out.append(
-            "Hepatic impairment"
-            + (f" ({severity.value})" if severity else " (severity not recorded)")
-            + ": check bilirubin, transaminases and alkaline phosphatase before each cycle of "
-            + " and ".join(_name(d) for d in hit)
-            + "; do not give it with bilirubin above the upper limit of normal."
-        )
+    if present:
+        for d, rule in _hepatic_rules(drug_set):
+            if _at_least(severity, rule.not_suitable_from):
+                continue
+            out.append(
+                "Hepatic impairment"
+                + (f" ({severity.value})" if severity else " (severity not recorded)")
+                + f", {_name(d)}: {rule.caution}"
+            )
     impaired, egfr = _egfr(facts)
     if (
         impaired
@@ -472,12 +512,33 @@ def trial_failed_drugs(trial: TrialRecord, facts: CaseFacts) -> Ruling | None:
     return Ruling("history.trial_arm", " ".join(reasons), tuple(EV_PROGRESSION))
 
 
+def trial_declined_chemotherapy(trial: TrialRecord, facts: CaseFacts) -> Ruling | None:
+    """A patient who declines chemotherapy is not offered a trial in which any arm (control
+    arms included: randomisation may give it) contains chemotherapy."""
+    if Declined.chemotherapy not in facts.case.patient.declines:
+        return None
+    vocabulary = drug_vocabulary()
+    arms = [
+        f"arm '{name}' ({', '.join(_name(d) for d in sorted(drugs))})"
+        for name, drugs, _ in trial_arms(trial)
+        if any(d in vocabulary and vocabulary[d].drug_class in CYTOTOXIC_CLASSES for d in drugs)
+    ]
+    if not arms:
+        return None
+    return Ruling(
+        "patient.declined",
+        "Declined by the patient (chemotherapy): chemotherapy in " + ", ".join(arms) + ".",
+        tuple(EV_DECLINED),
+    )
+
+
 def trial_rulings(trial: TrialRecord, facts: CaseFacts) -> list[Ruling]:
     """Every patient and safety rule that rules a trial out."""
     case = facts.case
     found: list[Ruling | None] = [
         before_diagnosis("systemic", facts) if trial.interventional else None,
         declined_by_patient({Declined.trial}, facts) if trial.interventional else None,
+        trial_declined_chemotherapy(trial, facts),
         trial_failed_drugs(trial, facts),
     ]
     if trial_has_anthracycline(trial):

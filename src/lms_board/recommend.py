@@ -7,8 +7,11 @@ For every record of the knowledge base in scope for the case (``knowledge.applie
    kidneys, liver, nerves), then the record's own eligibility conditions and conditional
    exclusions; any that fires puts it under "not suitable" with every reason;
 2. otherwise it is offered, with its caveats (history, dose left, comorbidities, unknowns).
-At ECOG 2, age 75 or over or with frailty, combinations move after single agents with a
-caveat; at ECOG 3-4 supportive care leads. Example: progressed on doxorubicin at
+At ECOG 2, age 75 or over, with frailty or severe organ dysfunction, combinations move after
+single agents with a caveat; at ECOG 3-4 supportive care leads. An option's place is its
+``rank`` or the first ``rank_when`` the case meets. Trials: a typed criterion on the patient
+(LVEF, renal and hepatic function, drugs given before) not met puts the trial under "not
+suitable" with the reason; a landmark trial is shown only beside an option it supports. Example: progressed on doxorubicin at
 450 mg/m² → every doxorubicin option is "not suitable"; trabectedin, gemcitabine +
 docetaxel, pazopanib and eribulin remain.
 """
@@ -26,7 +29,7 @@ from lms_board.assessment import (
     Prompt,
     TrialExample,
 )
-from lms_board.case import Case
+from lms_board.case import Case, ComorbidityCode
 from lms_board.case_facts import CaseFacts, case_facts
 from lms_board.exclusions import (
     POOR_PERFORMANCE_ECOG,
@@ -43,6 +46,7 @@ from lms_board.exclusions import (
 )
 from lms_board.knowledge import HasEvidence, knowledge
 from lms_board.knowledge.applies import (
+    checks,
     eligibility_failures,
     in_scope,
     line_label,
@@ -133,6 +137,24 @@ def option_exclusions(
     return rulings
 
 
+#: Eligibility checks of a trial whose failure is said ("not suitable", with the reason):
+#: the patient's fitness and organ function and the drugs given before. Other failures
+#: (age, prior anthracycline, grade…) leave the trial out silently: it is for other patients.
+SHOWN_TRIAL_CHECKS = frozenset({"lvef", "egfr", "hepatic", "prior_drugs"})
+
+
+def trial_eligibility_rulings(
+    trial: TrialRecord, case: Case, classification: Classification, f: CaseFacts, kb: Knowledge
+) -> list[Ruling]:
+    """The trial's typed criteria on the patient's organ function and prior drugs, not met:
+    "LVEF 50%: needs more than 50%" (SaLuDo's registry record)."""
+    return [
+        Ruling("trial.eligibility", x.failure)
+        for x in checks(trial.applies, case, classification, facts=f, kb=kb)
+        if x.eligibility and x.met is False and x.name in SHOWN_TRIAL_CHECKS
+    ]
+
+
 def trial_ineligible(
     trial: TrialRecord, case: Case, classification: Classification, f: CaseFacts, kb: Knowledge
 ) -> bool:
@@ -140,11 +162,30 @@ def trial_ineligible(
     prior-treatment criteria not met."""
     closed = not trial.landmark and trial.status in CLOSED_STATUSES
     failures = [
-        r
-        for r in eligibility_failures(trial.applies, case, classification, facts=f, kb=kb)
-        if not r.startswith("ECOG")
+        x
+        for x in checks(trial.applies, case, classification, facts=f, kb=kb)
+        if x.eligibility
+        and x.met is False
+        and x.name != "ecog"
+        and x.name not in SHOWN_TRIAL_CHECKS
     ]
     return closed or bool(failures)
+
+
+def effective_rank(
+    rec: OptionRecord, case: Case, classification: Classification, f: CaseFacts, kb: Knowledge
+) -> int:
+    """The record's place in the list: the first ``rank_when`` the case meets, else ``rank``."""
+    for rw in rec.rank_when:
+        if matches(rw.when, case, classification, facts=f, kb=kb):
+            return rw.rank
+    return rec.rank
+
+
+def landmark_in_context(trial: TrialRecord, context: set[str]) -> bool:
+    """A landmark trial with ``context_for`` is shown only beside an option it supports that
+    is offered (or listed as not recommended)."""
+    return not trial.landmark or not trial.context_for or bool(set(trial.context_for) & context)
 
 
 def supportive_first(options: list[Option], case: Case) -> list[Option]:
@@ -239,7 +280,33 @@ def _matched_criteria(trial: TrialRecord, f: CaseFacts, classification: Classifi
         parts.append("prior anthracycline")
     if c.age_min is not None or c.age_max is not None:
         parts.append(f"age {case.patient.age}")
+    lvef = case.patient.lvef_percent
+    if c.lvef_above_percent is not None and lvef is not None and lvef > c.lvef_above_percent:
+        parts.append(f"LVEF {lvef}% (needs more than {c.lvef_above_percent}%)")
+    if c.prior_drugs_excluded and not any(d in f.histories for d in c.prior_drugs_excluded):
+        parts.append("no " + " or ".join(c.prior_drugs_excluded) + " recorded")
     return "; ".join(parts)
+
+
+def organ_impairment_to_check(trial: TrialRecord, f: CaseFacts) -> list[str]:
+    """A recorded hepatic or renal impairment the trial record has no typed criterion for:
+    named in "to check" (protocols set organ-function limits)."""
+    pt, c = f.case.patient, trial.applies
+    out: list[str] = []
+    liver = pt.has_condition(ComorbidityCode.hepatic_impairment)
+    if liver is not None and c.hepatic_impairment_max is None:
+        severity = liver.severity.value if liver.severity else "severity not recorded"
+        out.append(
+            f"Hepatic impairment recorded ({severity}): check the protocol's liver-function "
+            "criteria."
+        )
+    kidney = pt.has_condition(ComorbidityCode.renal_impairment)
+    if kidney is not None and c.egfr_min_ml_min is None:
+        egfr = f"eGFR {kidney.egfr_ml_min} mL/min" if kidney.egfr_ml_min else "eGFR not recorded"
+        out.append(
+            f"Renal impairment recorded ({egfr}): check the protocol's renal-function criteria."
+        )
+    return out
 
 
 def _to_trial(
@@ -257,6 +324,7 @@ def _to_trial(
     if not trial.landmark:
         to_check.extend(trial.to_check)
         to_check.extend(unknowns(trial.applies, f.case, classification, facts=f, kb=kb))
+        to_check.extend(organ_impairment_to_check(trial, f))
     return TrialExample(
         nct=trial.nct,
         title=f"{trial.name}: {trial.title}",
@@ -279,8 +347,8 @@ def _trial_order(t: TrialRecord) -> tuple[int, int]:
     return (1 if t.landmark else 0, status_rank)
 
 
-def _rank(rec: OptionRecord, demoted: bool) -> float:
-    return DEMOTED_RANK + rec.rank / 1000 if demoted else float(rec.rank)
+def _rank(rank: int, demoted: bool) -> float:
+    return DEMOTED_RANK + rank / 1000 if demoted else float(rank)
 
 
 def recommend(
@@ -297,10 +365,13 @@ def recommend(
     prefer_single = single_agent_preferred(f)
     offered: list[tuple[float, Option]] = []
     not_suitable: list[NotSuitable] = []
+    #: Options a landmark trial may be shown beside (offered, or not recommended here).
+    context: set[str] = set()
     for rec in kb.options:
         if not in_scope(rec.applies, case, classification, facts=f):
             continue
         if rec.not_recommended:
+            context.add(rec.id)
             not_suitable.append(
                 NotSuitable(name=rec.name, reason=rec.not_recommended, evidence=list(rec.evidence))
             )
@@ -318,7 +389,9 @@ def recommend(
             continue
         demoted = bool(prefer_single and rec.combination)
         option = _to_option(rec, case, classification, kb, f, prefer_single if demoted else None)
-        offered.append((_rank(rec, demoted), option))
+        rank = effective_rank(rec, case, classification, f, kb)
+        offered.append((_rank(rank, demoted), option))
+        context.add(rec.id)
     options = supportive_first([o for _, o in sorted(offered, key=lambda p: p[0])], case)
 
     trials: list[TrialExample] = []
@@ -327,7 +400,9 @@ def recommend(
             continue
         if trial_ineligible(t, case, classification, f, kb):
             continue
-        rulings = trial_rulings(t, f)
+        if not landmark_in_context(t, context):
+            continue
+        rulings = trial_rulings(t, f) + trial_eligibility_rulings(t, case, classification, f, kb)
         if rulings:
             if not t.landmark:
                 not_suitable.append(_not_suitable(f"Trial {t.name} ({t.nct})", rulings, t.evidence))

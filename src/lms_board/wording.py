@@ -170,6 +170,24 @@ GAP_LABELS: dict[GapCode, str] = {
     "resectability_not_assessed": "surgical opinion on resectability",
     "grade_unknown": "FNCLCC grade",
     "kit_dog1_not_done": "KIT and DOG1 staining",
+    "metastatic_extent_not_assessed": "number and resectability of the metastases",
+}
+#: Each workup gap as what is missing, in the words a coordinator chases it with (meeting
+#: readiness: "Defer: no tissue diagnosis, no chest CT").
+GAP_MISSING: dict[GapCode, str] = {
+    "no_tissue_diagnosis": "no tissue diagnosis",
+    "fna_only": "FNA only (core biopsy preferred)",
+    "thin_core_needle": "core needle thinner than 16 G",
+    "not_image_guided": "biopsy not image-guided",
+    "transperitoneal_biopsy": "transperitoneal biopsy (tell the surgeon)",
+    "no_expert_pathology_review": "no sarcoma-expert pathology review",
+    "no_local_mri": "no MRI of the primary",
+    "no_chest_ct": "no chest CT",
+    "no_abdomen_pelvis_ct": "no CT of abdomen and pelvis",
+    "resectability_not_assessed": "resectability not assessed",
+    "grade_unknown": "no FNCLCC grade",
+    "kit_dog1_not_done": "KIT and DOG1 not done (GIST not excluded)",
+    "metastatic_extent_not_assessed": "number or resectability of the metastases not recorded",
 }
 FLAG_LABELS: dict[FlagCode, str] = {
     "pediatric": "Paediatric patient",
@@ -213,6 +231,10 @@ MODALITY_TITLES: dict[str, str] = {
 
 def gap_label(code: GapCode) -> str:
     return GAP_LABELS[code]
+
+
+def gap_missing(code: GapCode) -> str:
+    return GAP_MISSING[code]
 
 
 def flag_label(code: FlagCode) -> str:

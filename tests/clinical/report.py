@@ -1,9 +1,9 @@
-"""Write ``docs/clinical-review.md`` (review set) or ``docs/clinical-review-heldout.md``
-(held-out set): every case, the board's expected judgement, what the tool says, and whether
+"""Write ``docs/clinical-review.md`` (review set), ``docs/clinical-review-heldout.md`` (held-out
+set) or ``docs/clinical-review-heldout3.md`` (third held-out set): every case, the board's expected judgement, what the tool says, and whether
 the two match.
 
-    .venv/bin/python -m tests.clinical.report [--set review|heldout] [--out PATH]
-    (or: make review / make review-heldout)
+    .venv/bin/python -m tests.clinical.report [--set review|heldout|heldout3] [--out PATH]
+    (or: make review / make review-heldout / make review-heldout3)
 """
 
 from __future__ import annotations
@@ -19,7 +19,11 @@ from .review import HERE, REVIEW, SETS, Result, ReviewSet, review_all
 
 REPO_ROOT = HERE.parent.parent
 DEFAULT_OUT = REPO_ROOT / "docs" / "clinical-review.md"
-OUT_BY_SET = {"review": DEFAULT_OUT, "heldout": REPO_ROOT / "docs" / "clinical-review-heldout.md"}
+OUT_BY_SET = {
+    "review": DEFAULT_OUT,
+    "heldout": REPO_ROOT / "docs" / "clinical-review-heldout.md",
+    "heldout3": REPO_ROOT / "docs" / "clinical-review-heldout3.md",
+}
 
 #: Title, who wrote the expectations, and the command that regenerates the page, per set.
 _SET_TEXT = {
@@ -35,6 +39,14 @@ _SET_TEXT = {
         "being tuned on the review set; it measures whether they generalise, so it is not run "
         "by `make test` and must not be used to tune the rules.",
         "`make review-heldout` regenerates this page.",
+    ),
+    "heldout3": (
+        "Clinical review: third held-out set",
+        " The third held-out set was written by another independent reviewer, without reading "
+        "the clinical rules and avoiding the scenarios of the two earlier sets; it measures "
+        "whether the rules generalise, so it is not run by `make test` and must not be used to "
+        "tune the rules.",
+        "`make review-heldout3` regenerates this page.",
     ),
 }
 

@@ -1,14 +1,16 @@
 """The clinical review sets: cases and their expected board judgements (written before the
 cases were run), and :func:`unmet`, which lists every expectation an assessment does not meet.
 
-Two sets share the checker: the review set (:data:`REVIEW`: ``cases/RV-NN.json`` and
-``expected.yaml``) and the held-out set (:data:`HELDOUT`: ``heldout/cases/HO-NN.json`` and
-``heldout/expected.yaml``), written by an independent reviewer to measure whether the rules
-generalise. Every function takes the set (a :class:`ReviewSet`, i.e. a case directory and its
+Three sets share the checker: the review set (:data:`REVIEW`: ``cases/RV-NN.json`` and
+``expected.yaml``) and two held-out sets, each written by an independent reviewer to measure
+whether the rules generalise: :data:`HELDOUT` (``heldout/cases/HO-NN.json`` and
+``heldout/expected.yaml``) and :data:`HELDOUT3` (``heldout3/cases/HX-NN.json`` and
+``heldout3/expected.yaml``). Every function takes the set (a :class:`ReviewSet`, i.e. a case directory and its
 expectations file) and defaults to the review set.
 
 Shared by ``test_review_set.py`` (one pytest test per review case) and ``report.py``
-(``docs/clinical-review.md``, ``docs/clinical-review-heldout.md``). The checks are word-based, so they hold whatever ids and
+(``docs/clinical-review.md``, ``docs/clinical-review-heldout.md``,
+``docs/clinical-review-heldout3.md``). The checks are word-based, so they hold whatever ids and
 wording the clinical rules give their options: words match case-insensitively at the start
 of a word ("declin" matches "declined", "NGS" does not match "findings").
 """
@@ -44,7 +46,10 @@ class ReviewSet:
 
 REVIEW = ReviewSet("review", HERE / "cases", HERE / "expected.yaml", "RV")
 HELDOUT = ReviewSet("heldout", HERE / "heldout" / "cases", HERE / "heldout" / "expected.yaml", "HO")
-SETS = {s.name: s for s in (REVIEW, HELDOUT)}
+HELDOUT3 = ReviewSet(
+    "heldout3", HERE / "heldout3" / "cases", HERE / "heldout3" / "expected.yaml", "HX"
+)
+SETS = {s.name: s for s in (REVIEW, HELDOUT, HELDOUT3)}
 CASES_DIR = REVIEW.cases_dir
 EXPECTED_FILE = REVIEW.expected_file
 

@@ -7,6 +7,7 @@ its one-pager is on. Each case page is exactly the one-pager, footed "page k of 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from fpdf import FPDF
@@ -23,7 +24,7 @@ from lms_board.export.onepager import (
     Sheet,
     draw_onepager,
 )
-from lms_board.export.painter import INK, MUTED, NAVY, RULE, TINT, Painter, Style
+from lms_board.export.painter import AMBER, INK, MUTED, NAVY, RULE, TINT, Painter, Style
 from lms_board.export.text import generated_on, iso, knowledge_reviewed, one_line
 
 CaseItem = tuple[Case, Assessment]
@@ -44,7 +45,24 @@ def meeting_date(items: Sequence[CaseItem]) -> date | None:
     return max(set(dates), key=lambda d: (dates.count(d), d))
 
 
-def _agenda(pdf: FPDF, items: Sequence[CaseItem], title: str, day: date, total: int) -> None:
+@dataclass(frozen=True)
+class AgendaLine:
+    """A meeting's agenda row on the cover: the slot's times, its minutes, the readiness."""
+
+    time: str
+    minutes: int
+    readiness: str
+
+
+def _agenda(
+    pdf: FPDF,
+    items: Sequence[CaseItem],
+    title: str,
+    day: date,
+    total: int,
+    subtitle: str = "",
+    agenda: Sequence[AgendaLine] | None = None,
+) -> None:
     pdf.add_page()
     p = Painter(pdf)
     p.dry = False
@@ -54,6 +72,8 @@ def _agenda(pdf: FPDF, items: Sequence[CaseItem], title: str, day: date, total: 
     y += KICKER.line_h + 2
     y += p.text(x, y, w, title, TITLE, 2, more="…")
     sub = f"{len(items)} case{'s' if len(items) != 1 else ''} · board packet generated {iso(day)}"
+    if subtitle:
+        y += p.text(x, y, w, subtitle, SUB, 2, more="…")
     y += p.text(x, y, w, sub, SUB, 1) + 5
 
     bottom = pdf.h - MARGIN_BOTTOM - 12
@@ -64,9 +84,20 @@ def _agenda(pdf: FPDF, items: Sequence[CaseItem], title: str, day: date, total: 
     body = Style(size, leading=1.25)
     bold = Style(size, bold=True, leading=1.25)
     muted = Style(size * 0.92, color=MUTED, leading=1.25)
+    warn = Style(size, bold=True, color=AMBER, leading=1.25)
     two_lines = row_h >= 2 * body.line_h + 1.0
 
     cols = [("#", 7.0), ("Case", 32.0), ("Classification", 42.0), ("Question", 0.0), ("Page", 11.0)]
+    if agenda is not None:
+        cols = [
+            ("Time", 24.0),
+            ("Case", 30.0),
+            ("Classification", 36.0),
+            ("Readiness", 42.0),
+            ("Question", 0.0),
+            ("Page", 10.0),
+        ]
+    q = next(i for i, (label, _) in enumerate(cols) if label == "Question")
     fixed = sum(cw for _, cw in cols)
     widths = [cw if cw else w - fixed for _, cw in cols]
     p.rect(x, y, w, 6.0, fill=TINT)
@@ -76,20 +107,31 @@ def _agenda(pdf: FPDF, items: Sequence[CaseItem], title: str, day: date, total: 
         p.lines(cx, y + 1.3, cw - 3, [label.upper()], TH, align)
         cx += cw
     y += 6.0 + 0.8
+    lines_per_cell = 2 if two_lines else 1
     for i, (case, a) in enumerate(items, start=1):
         cx = x + 1.5
         cells: list[tuple[list[str], Style, str]] = []
         question = one_line(case.question) or "no question recorded"
-        q_lines = p.fit(question, body, widths[3] - 3, 2 if two_lines else 1, "…")
+        q_lines = p.fit(question, body, widths[q] - 3, lines_per_cell, "…")
         presenter = one_line(case.presenter)
         case_lines = [p.one_line(case.case_id, bold, widths[1] - 3)]
         if two_lines and presenter:
             case_lines.append(p.one_line(presenter, muted, widths[1] - 3))
         label = a.classification.label + (" (provisional)" if a.classification.provisional else "")
+        first: tuple[list[str], Style, str] = ([str(i)], muted, "R")
+        middle: list[tuple[list[str], Style, str]] = []
+        if agenda is not None:
+            row = agenda[i - 1]
+            slot = [row.time, f"{row.minutes} min"] if two_lines else [row.time]
+            first = (slot, body, "L")
+            style = warn if row.readiness != "Ready" else body
+            ready = p.fit(row.readiness, style, widths[3] - 3, lines_per_cell, "…")
+            middle = [(ready, style, "L")]
         cells = [
-            ([str(i)], muted, "R"),
+            first,
             (case_lines, bold, "L"),
-            (p.fit(label, body, widths[2] - 3, 2 if two_lines else 1, "…"), body, "L"),
+            (p.fit(label, body, widths[2] - 3, lines_per_cell, "…"), body, "L"),
+            *middle,
             (q_lines, body, "L"),
             ([str(i + 1)], body, "R"),
         ]
@@ -121,18 +163,24 @@ def render_packet(
     generated: date | datetime | None = None,
     title: str | None = None,
     on_case: Callable[[Case], None] | None = None,
+    subtitle: str = "",
+    agenda: Sequence[AgendaLine] | None = None,
 ) -> bytes:
     """One PDF for a meeting: agenda cover page, then one page per case (its one-pager).
 
     ``cases``: ``(case, assess(case))`` pairs in agenda order; ``decisions``: board decisions
     by case id (their box is filled); ``on_case`` is called after each case page (progress).
+    ``agenda`` (one line per case: times, slot, readiness) and ``subtitle`` (time and place)
+    make the cover a meeting's agenda.
     """
+    if agenda is not None and len(agenda) != len(cases):
+        raise ValueError("agenda: one line per case")
     day = generated_on(generated)
     meeting = meeting_date(cases)
     heading = title or (f"Tumour board {iso(meeting)}" if meeting else "Tumour board packet")
     pdf = new_pdf(paper, title=heading)
     total = len(cases) + 1
-    _agenda(pdf, cases, heading, day, total)
+    _agenda(pdf, cases, heading, day, total, subtitle, agenda)
     reviewed = knowledge_reviewed()
     for i, (case, assessment) in enumerate(cases, start=1):
         sheet = Sheet(

@@ -386,6 +386,22 @@ class ReportPDF(FPDF):
         p.lines(x + w - lw, y + FOOT.line_h, lw, [f"Page {page} of {NB_ALIAS}"], FOOT, "R")
 
 
+def footed_pdf(paper: Paper, *, title: str, info: str) -> ReportPDF:
+    """A document whose every page gets the disclaimer, ``info`` and "page i of n"."""
+    pdf = new_pdf(paper, title=title, document=ReportPDF, nb_alias=NB_ALIAS)
+    assert isinstance(pdf, ReportPDF)
+    pdf.info = info
+    return pdf
+
+
+def footer_info(what: str, generated: date) -> str:
+    """``DEMO-01 · full report · generated 2026-12-03 · knowledge base reviewed … · LMS Board …``"""
+    return (
+        f"{what} · generated {iso(generated)} · knowledge base reviewed "
+        f"{iso(knowledge_reviewed())} · LMS Board {__version__}"
+    )
+
+
 def render_report(
     case: Case,
     assessment: Assessment,
@@ -395,17 +411,11 @@ def render_report(
     generated: date | datetime | None = None,
 ) -> bytes:
     """The full report PDF (several pages) for a case."""
-    pdf = new_pdf(
+    day = generated_on(generated)
+    pdf = footed_pdf(
         paper,
         title=f"{case.case_id}: full tumour board report",
-        document=ReportPDF,
-        nb_alias=NB_ALIAS,
-    )
-    day = generated_on(generated)
-    assert isinstance(pdf, ReportPDF)
-    pdf.info = (
-        f"{case.case_id} · full report · generated {iso(day)} · knowledge base "
-        f"reviewed {iso(knowledge_reviewed())} · LMS Board {__version__}"
+        info=footer_info(f"{case.case_id} · full report", day),
     )
     Report(pdf, case, assessment, decision, day).write()
     return bytes(pdf.output())

@@ -182,8 +182,14 @@ def _slide(prs: PresentationT, case: Case, a: Assessment, footer: str) -> None:
     _para(tf, footer, 8, color=MUTED, space_after=0)
 
 
-def render_slides(cases: Sequence[CaseItem], *, generated: date | datetime | None = None) -> bytes:
-    """A 16:9 .pptx with one slide per ``(case, assessment)``."""
+def render_slides(
+    cases: Sequence[CaseItem],
+    *,
+    generated: date | datetime | None = None,
+    title: str = "Tumour board slides",
+) -> bytes:
+    """A 16:9 .pptx with one slide per ``(case, assessment)``; ``title`` names the deck (in
+    its properties and every slide's footer)."""
     prs = Presentation()
     prs.slide_width = W
     prs.slide_height = H
@@ -191,11 +197,11 @@ def render_slides(cases: Sequence[CaseItem], *, generated: date | datetime | Non
     reviewed = iso(knowledge_reviewed())
     for i, (case, a) in enumerate(cases, start=1):
         footer = (
-            f"Generated {iso(day)} · knowledge base reviewed {reviewed} · LMS Board "
+            f"{title} · generated {iso(day)} · knowledge base reviewed {reviewed} · LMS Board "
             f"{__version__} · slide {i} of {len(cases)}"
         )
         _slide(prs, case, a, footer)
-    prs.core_properties.title = "Tumour board slides"
+    prs.core_properties.title = title
     buf = io.BytesIO()
     prs.save(buf)
     return buf.getvalue()

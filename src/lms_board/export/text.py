@@ -414,6 +414,24 @@ def patient_factors_text(case: Case) -> str:
     return " · ".join(bits)
 
 
+def case_line(case: Case, assessment: Assessment) -> str:
+    """The case in one line, as a slide or a letter heads it:
+    ``58 y female · Extremity – left thigh · 8.5 cm · G3 · stage IIIB · Resectable · localized``."""
+    t = case.tumor
+    site = cap(label(t.site)) + (f" {DASH} {one_line(t.location)}" if t.location else "")
+    bits = [f"{case.patient.age} y {label(case.patient.sex)}", site]
+    if t.size_cm is not None:
+        bits.append(f"{t.size_cm:g} cm")
+    grade = assessment.grade
+    if grade is not None and grade.grade is not None:
+        bits.append(f"G{grade.grade}")
+    if assessment.stage.group:
+        bits.append(f"stage {assessment.stage.group}")
+    c = assessment.classification
+    bits.append(c.label + (" (provisional)" if c.provisional else ""))
+    return " · ".join(bits)
+
+
 @dataclass(frozen=True)
 class Fact:
     """One row of the case summary; ``items`` (when given) are its value as a list, for

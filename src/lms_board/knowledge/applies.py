@@ -20,9 +20,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from lms_board.assessment import Classification
-from lms_board.case import Case, Depth, Resectability
+from lms_board.case import Case, ComorbidityCode, Depth, Resectability
 from lms_board.case_facts import CaseFacts, case_facts, finding_is_positive, total_lesions
 from lms_board.classify import primary_resectability
+from lms_board.drugs import drug_vocabulary
 from lms_board.drugs import drugs_in_text as _drugs_in_text
 from lms_board.knowledge.loader import Knowledge
 from lms_board.knowledge.schema import Conditions
@@ -228,6 +229,10 @@ def _scope_checks(c: Conditions, f: CaseFacts, classification: Classification) -
             None if p.lvef_percent is None else p.lvef_percent < c.lvef_below,
             unknown="LVEF not recorded.",
         )
+    if c.declines_any:
+        yield Check("declines_any", any(d in p.declines for d in c.declines_any))
+    if c.reproductive_potential is not None:
+        yield Check("reproductive_potential", f.reproductive_potential == c.reproductive_potential)
 
 
 def _grade_checks(c: Conditions, f: CaseFacts) -> Iterator[Check]:
@@ -267,6 +272,84 @@ def _size_checks(c: Conditions, f: CaseFacts) -> Iterator[Check]:
             continue
         ok = size > bound if over else size <= bound
         yield Check(name, ok, failure=f"{size:g} cm: needs {wanted}.", eligibility=True)
+
+
+_SEVERITY_ORDER = ("mild", "moderate", "severe")
+
+
+def _organ_checks(c: Conditions, f: CaseFacts) -> Iterator[Check]:
+    """LVEF, renal and hepatic function, drugs never to have been given: typed criteria of
+    a trial record (or an option). A value not recorded is "to check", never a yes."""
+    p = f.case.patient
+    if c.lvef_above_percent is not None:
+        bar = c.lvef_above_percent
+        yield Check(
+            "lvef",
+            None if p.lvef_percent is None else p.lvef_percent > bar,
+            failure=f"LVEF {p.lvef_percent}%: needs more than {bar}%.",
+            unknown=f"LVEF not recorded: needs more than {bar}%.",
+            eligibility=True,
+        )
+    if c.egfr_min_ml_min is not None:
+        bar = c.egfr_min_ml_min
+        renal = p.has_condition(ComorbidityCode.renal_impairment)
+        egfr = renal.egfr_ml_min if renal else None
+        yield Check(
+            "egfr",
+            None if renal is None or egfr is None else egfr >= bar,
+            failure=f"Renal impairment, eGFR {egfr} mL/min: needs a creatinine clearance of "
+            f"{bar} mL/min or more.",
+            unknown=(
+                f"Renal impairment recorded, eGFR not recorded: needs a creatinine clearance of "
+                f"{bar} mL/min or more."
+                if renal is not None
+                else ""
+            ),
+            eligibility=True,
+        )
+    if c.hepatic_impairment_max is not None:
+        allowed = c.hepatic_impairment_max.value
+        liver = p.has_condition(ComorbidityCode.hepatic_impairment)
+        severity = liver.severity.value if liver and liver.severity else None
+        # At the allowed severity itself the laboratory values decide: to check.
+        within = (
+            None
+            if liver is None
+            or severity is None
+            or _SEVERITY_ORDER.index(severity) == _SEVERITY_ORDER.index(allowed)
+            else _SEVERITY_ORDER.index(severity) < _SEVERITY_ORDER.index(allowed)
+        )
+        yield Check(
+            "hepatic",
+            within,
+            failure=f"{(severity or '').capitalize()} hepatic impairment: needs no more than "
+            f"{allowed} impairment.",
+            unknown=(
+                f"Hepatic impairment recorded ({severity or 'severity not recorded'}): check "
+                "bilirubin and transaminases against the protocol."
+                if liver is not None
+                else ""
+            ),
+            eligibility=True,
+        )
+    if c.prior_drugs_excluded:
+        given = [f.histories[d] for d in c.prior_drugs_excluded if d in f.histories]
+        where = "; ".join(
+            f"{h.name} given before ({', '.join(e.label for e in h.events)})" for h in given
+        )
+        yield Check(
+            "prior_drugs",
+            not given,
+            failure=f"{where[:1].upper()}{where[1:]}: excludes any prior "
+            + " or ".join(_drug_name(d) for d in c.prior_drugs_excluded)
+            + ".",
+            eligibility=True,
+        )
+
+
+def _drug_name(drug: str) -> str:
+    record = drug_vocabulary().get(drug)
+    return record.display if record else drug
 
 
 def _eligibility_checks(c: Conditions, f: CaseFacts, kb: Knowledge | None) -> Iterator[Check]:
@@ -346,6 +429,7 @@ def _eligibility_checks(c: Conditions, f: CaseFacts, kb: Knowledge | None) -> It
             eligibility=True,
         )
     yield from _size_checks(c, f)
+    yield from _organ_checks(c, f)
     if c.lesions_max is not None:
         lesions = total_lesions(case) if case.extent.metastases else 0
         yield Check(

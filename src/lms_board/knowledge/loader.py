@@ -144,7 +144,15 @@ def _records(file: str, raw: Any, model: type[M], id_key: str, *, where: str = "
     return tuple(out)
 
 
-def _check_conditions(file: str, rid: str, c: Conditions) -> None:
+def _check_conditions(
+    file: str, rid: str, c: Conditions, drugs: Mapping[str, DrugRecord] | None = None
+) -> None:
+    unknown = [d for d in c.prior_drugs_excluded if drugs is not None and d not in drugs]
+    if unknown:
+        raise KnowledgeError(
+            f"{file}: record '{rid}': applies.prior_drugs_excluded names unknown drug(s) "
+            f"{', '.join(unknown)} (not in drugs.yaml)"
+        )
     pairs = (
         ("line_min", c.line_min, "line_max", c.line_max),
         ("age_min", c.age_min, "age_max", c.age_max),
@@ -227,24 +235,34 @@ def load_knowledge(directory: Path | None = None, overlay: Path | None = None) -
     options = _records("options.yaml", _read_yaml(base / "options.yaml"), OptionRecord, "id")
     for d in drugs:
         _check_evidence("drugs.yaml", d.name, d.evidence, ev)
+        if d.hepatic is not None:
+            _check_evidence("drugs.yaml", d.name, d.hepatic.evidence, ev)
     for o in options:
         _check_evidence("options.yaml", o.id, o.evidence, ev)
-        _check_conditions("options.yaml", o.id, o.applies)
+        _check_conditions("options.yaml", o.id, o.applies, drug_map)
         _check_option(o, drug_map)
         for rule in o.not_suitable_when:
             _check_evidence("options.yaml", o.id, rule.evidence, ev)
-            _check_conditions("options.yaml", o.id, rule.when)
+            _check_conditions("options.yaml", o.id, rule.when, drug_map)
         for cw in o.caveats_when:
-            _check_conditions("options.yaml", o.id, cw.when)
+            _check_conditions("options.yaml", o.id, cw.when, drug_map)
+        for rw in o.rank_when:
+            _check_conditions("options.yaml", o.id, rw.when, drug_map)
+    option_ids = {o.id for o in options}
     trials = tuple(
         _with_arm_flags(t, drug_map)
         for t in _records("trials.yaml", _read_yaml(base / "trials.yaml"), TrialRecord, "nct")
     )
     for t in trials:
         _check_evidence("trials.yaml", t.nct, t.evidence, ev)
-        _check_conditions("trials.yaml", t.nct, t.applies)
+        _check_conditions("trials.yaml", t.nct, t.applies, drug_map)
+        unknown_options = [i for i in t.context_for if i not in option_ids]
+        if unknown_options:
+            raise KnowledgeError(
+                f"trials.yaml: record '{t.nct}': context_for names unknown option id(s) "
+                + ", ".join(unknown_options)
+            )
     prompts = _records("prompts.yaml", _read_yaml(base / "prompts.yaml"), PromptRecord, "code")
-    option_ids = {o.id for o in options}
     for p in prompts:
         _check_evidence("prompts.yaml", p.code, p.evidence, ev)
         _check_prompt(p, option_ids)

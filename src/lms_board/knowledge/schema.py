@@ -29,6 +29,7 @@ from lms_board.case import (
     MetastasisSite,
     Presentation,
     Resectability,
+    Severity,
     Sex,
     Site,
     UterineExtension,
@@ -225,6 +226,10 @@ class Conditions(_Record):
     wishes_fertility_preservation: bool | None = None
     comorbidities_any: list[ComorbidityCode] = []
     lvef_below: int | None = Field(default=None, ge=10, le=90)
+    #: Something the patient declines (for caveats: "the patient declines chemotherapy").
+    declines_any: list[Declined] = []
+    #: Could treatment harm the patient's fertility (``case_facts.reproductive_potential``)?
+    reproductive_potential: bool | None = None
     # ---- eligibility (v2): a case in scope that fails one of these gets the reason
     grade_min: int | None = Field(default=None, ge=1, le=3)
     grade_max: int | None = Field(default=None, ge=1, le=3)
@@ -233,6 +238,16 @@ class Conditions(_Record):
     size_max_cm: float | None = Field(default=None, gt=0)
     lesions_max: int | None = Field(default=None, ge=1, le=100)
     hrd_alteration: bool | None = None
+    # ---- organ function and prior drugs (typed trial criteria; options may use them too)
+    #: LVEF must be MORE than this (a registry's "LVEF > 50%").
+    lvef_above_percent: int | None = Field(default=None, ge=10, le=90)
+    #: eGFR / creatinine clearance at least this (mL/min); read from a recorded renal
+    #: impairment (none recorded: no known impairment).
+    egfr_min_ml_min: int | None = Field(default=None, ge=5, le=150)
+    #: The most hepatic impairment the record allows (a coded severity above it fails).
+    hepatic_impairment_max: Severity | None = None
+    #: Drugs that must never have been given (any line, whatever the outcome).
+    prior_drugs_excluded: list[DrugName] = []
     require_known: list[KnownField] = []
     #: Unknown scope values count as "not met" (out of scope) instead of "to check".
     strict: bool = False
@@ -254,6 +269,13 @@ class ConditionalCaveat(_Record):
 
     when: Conditions
     caveat: Text
+
+
+class ConditionalRank(_Record):
+    """Another place in the list when the case meets ``when`` (every value known)."""
+
+    when: Conditions
+    rank: int = Field(ge=0, le=1000)
 
 
 class OptionRecord(_Record):
@@ -281,6 +303,8 @@ class OptionRecord(_Record):
     #: and drugs imply (surgery, radiotherapy, chemotherapy).
     declined_as: list[Declined] = []
     rank: int = Field(ge=0, le=1000)
+    #: Conditional places in the list; the first that matches replaces ``rank``.
+    rank_when: list[ConditionalRank] = []
     reviewed: date
 
 
@@ -336,7 +360,16 @@ class TrialRecord(_Record):
     why: Text
     to_check: list[Text] = []
     evidence: list[RecordId] = []
+    #: A landmark trial is context for these options: it is shown only where one of them is
+    #: offered, or listed as not recommended. Empty: shown wherever it applies.
+    context_for: list[RecordId] = []
     reviewed: date
+
+    @model_validator(mode="after")
+    def _context_only_for_landmarks(self) -> TrialRecord:
+        if self.context_for and not self.landmark:
+            raise ValueError("context_for is for landmark trials (context, not a referral)")
+        return self
 
     @property
     def registry_url(self) -> str:

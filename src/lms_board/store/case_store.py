@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -129,6 +129,14 @@ class CaseStore:
                         text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_WRITE_LOCK_KEY}
                     )
                 yield conn
+
+    def reading(self) -> AbstractContextManager[Connection]:
+        """A read transaction (for the other stores that share this database)."""
+        return self._read()
+
+    def writing(self) -> AbstractContextManager[Connection]:
+        """A write transaction, one writer at a time, as every change of this store takes."""
+        return self._write()
 
     # -- cases --------------------------------------------------------------------------
 
@@ -254,31 +262,7 @@ class CaseStore:
         new_status = check_status(status)
         now = _now()
         with self._write() as conn:
-            row = _live_row(conn, case_id)
-            if row.status == new_status:
-                return _stored(row)
-            conn.execute(
-                update(t.cases)
-                .where(t.cases.c.id == case_id, t.cases.c.version == row.version)
-                .values(
-                    status=new_status,
-                    version=row.version + 1,
-                    updated_at=now,
-                    updated_by=actor,
-                )
-            )
-            stored = _get(conn, case_id)
-            assert stored is not None
-            _insert_version(conn, stored)
-            _audit(
-                conn,
-                now,
-                actor,
-                STATUS_CHANGE,
-                case_id,
-                f"{row.status} -> {new_status} (version {stored.version})",
-            )
-        return stored
+            return change_status(conn, _live_row(conn, case_id), new_status, actor, now)
 
     def delete(
         self, case_id: str, user: str, version: int, *, incarnation: str | None = None
@@ -378,7 +362,13 @@ class CaseStore:
                 .order_by(c.c.id)
             ).all()
             for row in rows:
-                conn.execute(delete(t.board_decisions).where(t.board_decisions.c.case_id == row.id))
+                for table in (
+                    t.board_decisions,
+                    t.meeting_decisions,
+                    t.meeting_actions,
+                    t.case_implementations,
+                ):
+                    conn.execute(delete(table).where(table.c.case_id == row.id))
                 conn.execute(delete(t.case_versions).where(t.case_versions.c.case_id == row.id))
                 conn.execute(delete(c).where(c.c.id == row.id))
                 _audit(
@@ -530,6 +520,14 @@ class CaseStore:
                 for row in conn.execute(query)
             )
 
+    def audit_head(self) -> str:
+        """The hash of the audit log's last row (:data:`GENESIS` for an empty log): written
+        somewhere else, e.g. in the meeting minutes, it pins the log's end."""
+        a = t.audit_log
+        with self._read() as conn:
+            head = conn.execute(select(a.c.row_hash).order_by(a.c.id.desc()).limit(1)).scalar()
+        return head or GENESIS
+
     def log_events(self, user: str, action: str, events: list[tuple[str | None, str]]) -> None:
         """Several ``(case_id, detail)`` events of one action, in one transaction: all are
         logged or none (e.g. one ``export`` row per case of a sheet)."""
@@ -646,6 +644,32 @@ def _live_row(
 def _get(conn: Connection, case_id: str) -> StoredCase | None:
     row = _row(conn, case_id)
     return None if row is None or row.deleted_at is not None else _stored(row)
+
+
+def change_status(
+    conn: Connection, row: Row[Any], status: CaseStatus, actor: str, now: datetime
+) -> StoredCase:
+    """Inside a write transaction, with ``row`` the case's locked live row: move the case to
+    ``status`` as its next version (audited); nothing happens when it is there already."""
+    if row.status == status:
+        return _stored(row)
+    conn.execute(
+        update(t.cases)
+        .where(t.cases.c.id == row.id, t.cases.c.version == row.version)
+        .values(status=status, version=row.version + 1, updated_at=now, updated_by=actor)
+    )
+    stored = _get(conn, row.id)
+    assert stored is not None
+    _insert_version(conn, stored)
+    _audit(
+        conn,
+        now,
+        actor,
+        STATUS_CHANGE,
+        row.id,
+        f"{row.status} -> {status} (version {stored.version})",
+    )
+    return stored
 
 
 def _insert_case(

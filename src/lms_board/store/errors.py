@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from lms_board.case import Case
+    from lms_board.meeting.model import Meeting
+    from lms_board.store.meeting_records import StoredAction, StoredDecision, StoredMeeting
     from lms_board.store.records import StoredCase
 
 
@@ -107,3 +109,85 @@ class ChangedSinceConfirmedError(StoreError):
             f"its deletion (you confirmed version {confirmed_version}, it is now version "
             f"{current.version}). Nothing was deleted; check the case and confirm again."
         )
+
+
+class MeetingNotFoundError(StoreError, LookupError):
+    """An operation on a meeting id that is not in the store."""
+
+    def __init__(self, meeting_id: str) -> None:
+        self.meeting_id = meeting_id
+        super().__init__(f"Meeting {meeting_id} is not in the store.")
+
+
+class StaleMeetingError(StoreError):
+    """A meeting saved on top of an old version: somebody else saved it in between.
+
+    Nothing was written; ``current`` is the meeting as stored now, ``attempted`` the edit.
+    """
+
+    def __init__(self, current: StoredMeeting, attempted: Meeting, base_version: int) -> None:
+        self.current = current
+        self.attempted = attempted
+        self.base_version = base_version
+        super().__init__(
+            f"Meeting {current.meeting_id} was changed by {current.updated_by} at "
+            f"{_when(current.updated_at)} (now version {current.version}); your edit was based "
+            f"on version {base_version} and has NOT been saved. Reload the meeting and apply "
+            "your changes again."
+        )
+
+
+class NotOnAgendaError(StoreError):
+    """A decision, action or move for a case that is not scheduled at that meeting."""
+
+    def __init__(self, meeting_id: str, case_id: str) -> None:
+        self.meeting_id = meeting_id
+        self.case_id = case_id
+        super().__init__(f"Case {case_id} is not on the agenda of meeting {meeting_id}.")
+
+
+class StaleDecisionError(StoreError):
+    """A decision recorded, edited or signed off on top of another version than the latest."""
+
+    def __init__(
+        self, meeting_id: str, case_id: str, current: StoredDecision | None, base_version: int
+    ) -> None:
+        self.current = current
+        self.base_version = base_version
+        if current is None:
+            now = "no decision is recorded"
+        else:
+            now = (
+                f"version {current.version} was recorded by {current.recorded_by} at "
+                f"{_when(current.recorded_at)}"
+            )
+        super().__init__(
+            f"The decision on case {case_id} at meeting {meeting_id} has changed: {now}; you "
+            f"worked on version {base_version}. Nothing was saved; reload the decision."
+        )
+
+
+class NoDecisionError(StoreError):
+    """An implementation record or sign-off for a case with no decision at that meeting."""
+
+    def __init__(self, meeting_id: str, case_id: str, what: str) -> None:
+        super().__init__(
+            f"Case {case_id} has no board decision at meeting {meeting_id}: {what} needs one."
+        )
+
+
+class StaleActionError(StoreError):
+    """A follow-up action changed on top of an old version."""
+
+    def __init__(self, current: StoredAction, base_version: int) -> None:
+        self.current = current
+        super().__init__(
+            f"Action {current.id} ({current.text!r}) was changed by {current.updated_by} at "
+            f"{_when(current.updated_at)} (now {current.status}, version {current.version}); "
+            f"your change was based on version {base_version} and has NOT been saved."
+        )
+
+
+class ActionNotFoundError(StoreError, LookupError):
+    def __init__(self, action_id: int) -> None:
+        super().__init__(f"Follow-up action {action_id} is not in the store.")

@@ -11,7 +11,17 @@ from __future__ import annotations
 import re
 
 #: Tables the app changes freely.
-WRITABLE = ("cases", "case_versions", "board_decisions", "drafts")
+WRITABLE = (
+    "cases",
+    "case_versions",
+    "board_decisions",
+    "drafts",
+    "meetings",
+    "meeting_versions",
+    "meeting_decisions",
+    "meeting_actions",
+    "case_implementations",
+)
 #: Tables the app may only read and append to.
 APPEND_ONLY = ("audit_log",)
 READ_ONLY = ("lms_board_alembic_version",)

@@ -144,3 +144,113 @@ audit_log = Table(
     Column("row_hash", String(HASH_LENGTH), nullable=False),
     Index("ix_audit_log_case_id", "case_id"),
 )
+
+# -- board meetings (migration 0004) ------------------------------------------------------
+
+MEETING_ID_LENGTH = 40
+
+meetings = Table(
+    "meetings",
+    metadata,
+    Column("id", String(MEETING_ID_LENGTH), primary_key=True),
+    # The meeting document (lms_board.meeting.model.Meeting): time, place, agenda, attendance.
+    Column("meeting_json", JsonDocument, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("meeting_date", Date, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("created_by", String(USER_LENGTH), nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("updated_by", String(USER_LENGTH), nullable=False),
+    CheckConstraint("version >= 1", name="ck_meetings_version_positive"),
+    Index("ix_meetings_meeting_date", "meeting_date"),
+)
+
+meeting_versions = Table(
+    "meeting_versions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "meeting_id",
+        String(MEETING_ID_LENGTH),
+        ForeignKey("meetings.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("version", Integer, nullable=False),
+    Column("meeting_json", JsonDocument, nullable=False),
+    Column("saved_at", UTCDateTime, nullable=False),
+    Column("saved_by", String(USER_LENGTH), nullable=False),
+    UniqueConstraint("meeting_id", "version", name="uq_meeting_versions_meeting_version"),
+)
+
+#: Every version of the decision on a case at a meeting; a sign-off belongs to one version.
+meeting_decisions = Table(
+    "meeting_decisions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "meeting_id",
+        String(MEETING_ID_LENGTH),
+        ForeignKey("meetings.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("case_id", String(CASE_ID_LENGTH), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("decision_json", JsonDocument, nullable=False),
+    Column("outcome", String(16), nullable=False),
+    Column("case_version", Integer, nullable=False),
+    Column("recorded_at", UTCDateTime, nullable=False),
+    Column("recorded_by", String(USER_LENGTH), nullable=False),
+    Column("signed_at", UTCDateTime, nullable=True),
+    Column("signed_by", String(USER_LENGTH), nullable=True),
+    Column("signer_name", String(USER_LENGTH), nullable=True),
+    UniqueConstraint("meeting_id", "case_id", "version", name="uq_meeting_decisions_version"),
+    CheckConstraint("outcome IN ('decided', 'deferred')", name="ck_meeting_decisions_outcome"),
+    Index("ix_meeting_decisions_case_id", "case_id"),
+)
+
+meeting_actions = Table(
+    "meeting_actions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "meeting_id",
+        String(MEETING_ID_LENGTH),
+        ForeignKey("meetings.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("case_id", String(CASE_ID_LENGTH), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("owner", String(USER_LENGTH), nullable=False),
+    Column("due_date", Date, nullable=True),
+    Column("status", String(16), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("created_by", String(USER_LENGTH), nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("updated_by", String(USER_LENGTH), nullable=False),
+    CheckConstraint(
+        "status IN ('open', 'done', 'cancelled')", name="ck_meeting_actions_status_known"
+    ),
+    Index("ix_meeting_actions_owner", "owner"),
+    Index("ix_meeting_actions_meeting_id", "meeting_id"),
+)
+
+#: What was done after the board for a case (append-only; the latest row counts).
+case_implementations = Table(
+    "case_implementations",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "meeting_id",
+        String(MEETING_ID_LENGTH),
+        ForeignKey("meetings.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("case_id", String(CASE_ID_LENGTH), nullable=False),
+    Column("decision_version", Integer, nullable=False),
+    Column("implementation_json", JsonDocument, nullable=False),
+    Column("recorded_at", UTCDateTime, nullable=False),
+    Column("recorded_by", String(USER_LENGTH), nullable=False),
+    Index("ix_case_implementations_case_id", "case_id"),
+)
