@@ -27,6 +27,7 @@ from streamlit_app import hardening
 from streamlit_app.components import login, nav
 
 CURRENT = "current_case_id"
+CURRENT_MEETING = "current_meeting_id"
 _ASSESSMENTS = "app_assessments"
 _BROWSER_SESSION = "app_browser_session"
 
@@ -90,6 +91,18 @@ def current_case_id() -> str | None:
 def set_current(case_id: str | None) -> None:
     """Open ``case_id`` on every page of this session (``None``: close it)."""
     st.session_state[CURRENT] = case_id
+
+
+def current_meeting_id() -> str | None:
+    """The id of the meeting open in this session (``None``: none): the Meeting, Present and
+    Concordance pages all read it from here."""
+    value = st.session_state.get(CURRENT_MEETING)
+    return value if isinstance(value, str) and value else None
+
+
+def set_current_meeting(meeting_id: str | None) -> None:
+    """Open ``meeting_id`` on every page of this session (``None``: close it)."""
+    st.session_state[CURRENT_MEETING] = meeting_id
 
 
 def current() -> StoredCase | None:
