@@ -228,6 +228,17 @@ def test_retroperitoneal_biopsy_is_retroperitoneal_never_transperitoneal() -> No
     assert "contrast-enhanced CT" in staging and "vascular origin" in staging
 
 
+def test_a_done_biopsy_leaves_what_still_matters_for_the_surgeon() -> None:
+    """Diagnosis confirmed on a retroperitoneal core biopsy: no new biopsy is asked for, but
+    the route is to be checked and the tract excised with the specimen (the spec's
+    'retroperitoneal biopsy advice says retroperitoneal')."""
+    p = plan({"tumor.site": "retroperitoneum", "tumor.depth": None, **ALL_DONE})
+    text = " ".join(i.text for i in p.biopsy)
+    assert "should precede any treatment" not in text and "core needle biopsy" not in text
+    assert "check the route was retroperitoneal" in text
+    assert "remove the biopsy tract with the specimen" in text
+
+
 def test_extremity_biopsy_advice_has_no_retroperitoneal_route() -> None:
     assert not any("transperitoneal" in i.text for i in plan(LOCALIZED).biopsy)
 

@@ -8,7 +8,8 @@ chest imaging yearly, then yearly to year 10. Dates count from ``history.surgery
 (else the board date, else month offsets only). Advanced disease gets response assessment
 instead (CT every 2-3 cycles, RECIST 1.1) and an empty surveillance list. The plan asks only
 for what is still to do: an item whose ``done_when`` the case records as done is left out
-(MRI of the primary recorded → no staging-MRI request).
+(MRI of the primary recorded → no staging-MRI request), or replaced by its ``text_when_done``
+(biopsy done → the tract to be excised with the specimen, the route to be confirmed).
 Example: thigh LMS, G3, resected 2024-01-15 → MRI of the thigh and chest CT on 2024-04-15.
 """
 
@@ -171,8 +172,11 @@ def plan_imaging(
         "pitfall": [],
     }
     for item in kb.imaging:
-        if in_scope(item.applies, case, classification) and not already_done(item, case, grade):
-            sections[item.section].append(ImagingItem(text=item.text, evidence=list(item.evidence)))
+        if not in_scope(item.applies, case, classification):
+            continue
+        text = item.text_when_done if already_done(item, case, grade) else item.text
+        if text:
+            sections[item.section].append(ImagingItem(text=text, evidence=list(item.evidence)))
     visits, basis = surveillance_visits(case, grade, classification, kb)
     return ImagingPlan(
         staging=sections["staging"],

@@ -396,13 +396,15 @@ DoneFact = Literal[
 class ImagingRecord(_Record):
     """One imaging statement (staging, biopsy, response or pitfall) and where it applies.
     ``done_when``: the plan leaves the item out once every one of these is recorded as done
-    (it asks only for what is still to do)."""
+    (it asks only for what is still to do), or shows ``text_when_done`` instead when that
+    is given (what still matters once it is done, e.g. excising the biopsy tract)."""
 
     id: RecordId
     section: ImagingSection
     text: Text
     applies: Conditions = Conditions()
     done_when: list[DoneFact] = []
+    text_when_done: Text | None = None
     evidence: list[RecordId] = Field(min_length=1)
     reviewed: date
 
