@@ -99,7 +99,7 @@ def measure() -> tuple[float, float, int, float, int, float, float] | None:
                 health_s = server.started_s
                 page.goto(server.url)
                 expect(page.get_by_role("heading", name="Board")).to_be_visible(timeout=90_000)
-                expect(page.get_by_text(f"{CASES} case(s) in the store")).to_be_visible()
+                expect(page.get_by_text(f"{CASES} case(s) on the board")).to_be_visible()
                 settle(page)
                 first_page_s = time.perf_counter() - t0
                 views = visit_every_page(page, visit)
