@@ -6,7 +6,7 @@ STAMP   := $(VENV)/.installed
 PORT    ?= 8501
 export LMS_BOARD_DATA ?= ./data
 
-.PHONY: run test lint typecheck pytest bench robust e2e review review-heldout review-heldout3 clean install
+.PHONY: run test lint typecheck pytest bench robust e2e review review-heldout review-heldout3 review-heldout4 clean install
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -60,6 +60,10 @@ review-heldout: $(STAMP)
 ## Third held-out clinical set (independent reviewer; not in make test): writes docs/clinical-review-heldout3.md.
 review-heldout3: $(STAMP)
 	PYTHONPATH=tests $(BIN)/python -m clinical.report --set heldout3
+
+## Fourth held-out clinical set (independent reviewer; not in make test): writes docs/clinical-review-heldout4.md.
+review-heldout4: $(STAMP)
+	PYTHONPATH=tests $(BIN)/python -m clinical.report --set heldout4
 
 ## Robustness suite at full counts (make test runs it at small counts).
 robust: $(STAMP)

@@ -1,9 +1,10 @@
 """Write ``docs/clinical-review.md`` (review set), ``docs/clinical-review-heldout.md`` (held-out
-set) or ``docs/clinical-review-heldout3.md`` (third held-out set): every case, the board's expected judgement, what the tool says, and whether
-the two match.
+set), ``docs/clinical-review-heldout3.md`` (third held-out set) or
+``docs/clinical-review-heldout4.md`` (fourth held-out set): every case, the board's expected
+judgement, what the tool says, and whether the two match.
 
-    .venv/bin/python -m tests.clinical.report [--set review|heldout|heldout3] [--out PATH]
-    (or: make review / make review-heldout / make review-heldout3)
+    .venv/bin/python -m tests.clinical.report [--set review|heldout|heldout3|heldout4] [--out PATH]
+    (or: make review / make review-heldout / make review-heldout3 / make review-heldout4)
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ OUT_BY_SET = {
     "review": DEFAULT_OUT,
     "heldout": REPO_ROOT / "docs" / "clinical-review-heldout.md",
     "heldout3": REPO_ROOT / "docs" / "clinical-review-heldout3.md",
+    "heldout4": REPO_ROOT / "docs" / "clinical-review-heldout4.md",
 }
 
 #: Title, who wrote the expectations, and the command that regenerates the page, per set.
@@ -47,6 +49,14 @@ _SET_TEXT = {
         "whether the rules generalise, so it is not run by `make test` and must not be used to "
         "tune the rules.",
         "`make review-heldout3` regenerates this page.",
+    ),
+    "heldout4": (
+        "Clinical review: fourth held-out set",
+        " The fourth held-out set was written by another independent reviewer, without reading "
+        "the clinical rules and avoiding the scenarios of the three earlier sets; it measures "
+        "whether the rules generalise, so it is not run by `make test` and must not be used to "
+        "tune the rules.",
+        "`make review-heldout4` regenerates this page.",
     ),
 }
 

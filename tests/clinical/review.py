@@ -1,18 +1,20 @@
 """The clinical review sets: cases and their expected board judgements (written before the
 cases were run), and :func:`unmet`, which lists every expectation an assessment does not meet.
 
-Three sets share the checker: the review set (:data:`REVIEW`: ``cases/RV-NN.json`` and
-``expected.yaml``) and two held-out sets, each written by an independent reviewer to measure
+Four sets share the checker: the review set (:data:`REVIEW`: ``cases/RV-NN.json`` and
+``expected.yaml``) and three held-out sets, each written by an independent reviewer to measure
 whether the rules generalise: :data:`HELDOUT` (``heldout/cases/HO-NN.json`` and
-``heldout/expected.yaml``) and :data:`HELDOUT3` (``heldout3/cases/HX-NN.json`` and
-``heldout3/expected.yaml``). Every function takes the set (a :class:`ReviewSet`, i.e. a case directory and its
-expectations file) and defaults to the review set.
+``heldout/expected.yaml``), :data:`HELDOUT3` (``heldout3/cases/HX-NN.json`` and
+``heldout3/expected.yaml``) and :data:`HELDOUT4` (``heldout4/cases/HY-NN.json`` and
+``heldout4/expected.yaml``). Every function takes the set (a :class:`ReviewSet`, i.e. a case
+directory and its expectations file) and defaults to the review set.
 
 Shared by ``test_review_set.py`` (one pytest test per review case) and ``report.py``
 (``docs/clinical-review.md``, ``docs/clinical-review-heldout.md``,
-``docs/clinical-review-heldout3.md``). The checks are word-based, so they hold whatever ids and
-wording the clinical rules give their options: words match case-insensitively at the start
-of a word ("declin" matches "declined", "NGS" does not match "findings").
+``docs/clinical-review-heldout3.md``, ``docs/clinical-review-heldout4.md``). The checks are
+word-based, so they hold whatever ids and wording the clinical rules give their options: words
+match case-insensitively at the start of a word ("declin" matches "declined", "NGS" does not
+match "findings").
 """
 
 from __future__ import annotations
@@ -49,7 +51,10 @@ HELDOUT = ReviewSet("heldout", HERE / "heldout" / "cases", HERE / "heldout" / "e
 HELDOUT3 = ReviewSet(
     "heldout3", HERE / "heldout3" / "cases", HERE / "heldout3" / "expected.yaml", "HX"
 )
-SETS = {s.name: s for s in (REVIEW, HELDOUT, HELDOUT3)}
+HELDOUT4 = ReviewSet(
+    "heldout4", HERE / "heldout4" / "cases", HERE / "heldout4" / "expected.yaml", "HY"
+)
+SETS = {s.name: s for s in (REVIEW, HELDOUT, HELDOUT3, HELDOUT4)}
 CASES_DIR = REVIEW.cases_dir
 EXPECTED_FILE = REVIEW.expected_file
 
