@@ -29,7 +29,7 @@ run: $(STAMP)
 	$(BIN)/lms-board serve --port $(PORT)
 
 ## ruff, mypy on src/lms_board, streamlit_app and pages, then pytest (real-browser tests run
-## when chromium is present; warnings are errors, pyproject.toml names the few let through).
+## when chromium is present; every warning is an error: pyproject.toml would name any exception).
 test: $(STAMP) lint typecheck pytest
 
 lint: $(STAMP)
