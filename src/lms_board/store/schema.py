@@ -62,6 +62,27 @@ JsonDocument = JSON()
 
 metadata = MetaData()
 
+
+def _serial_id() -> Column[int]:
+    """The surrogate key of an append-only table."""
+    return Column("id", Integer, primary_key=True, autoincrement=True)
+
+
+def _owner_id(name: str, length: int, parent: str) -> Column[str]:
+    """The key of the row this one belongs to; deleting the parent deletes its rows."""
+    return Column(
+        name, String(length), ForeignKey(f"{parent}.id", ondelete="CASCADE"), nullable=False
+    )
+
+
+def _stamp(verb: str, *, nullable: bool = False) -> tuple[Column[datetime], Column[str]]:
+    """When and by whom: ``<verb>_at`` (UTC) and ``<verb>_by`` (a user name)."""
+    return (
+        Column(f"{verb}_at", UTCDateTime, nullable=nullable),
+        Column(f"{verb}_by", String(USER_LENGTH), nullable=nullable),
+    )
+
+
 cases = Table(
     "cases",
     metadata,
@@ -70,16 +91,13 @@ cases = Table(
     Column("version", Integer, nullable=False),
     Column("status", String(16), nullable=False),
     Column("board_date", Date, nullable=True),
-    Column("created_at", UTCDateTime, nullable=False),
-    Column("created_by", String(USER_LENGTH), nullable=False),
-    Column("updated_at", UTCDateTime, nullable=False),
-    Column("updated_by", String(USER_LENGTH), nullable=False),
+    *_stamp("created"),
+    *_stamp("updated"),
     # Which life of the id this row is: a case deleted, purged and created again under the same
     # id is another incarnation, so an edit of the old one can never be saved over the new.
     Column("incarnation", String(INCARNATION_LENGTH), nullable=False),
     # Soft delete: a deleted case stays (hidden) until it is purged, 30 days later.
-    Column("deleted_at", UTCDateTime, nullable=True),
-    Column("deleted_by", String(USER_LENGTH), nullable=True),
+    *_stamp("deleted", nullable=True),
     CheckConstraint("version >= 1", name="ck_cases_version_positive"),
     CheckConstraint("status IN ('draft', 'ready', 'discussed')", name="ck_cases_status_known"),
     Index("ix_cases_board_date", "board_date"),
@@ -88,36 +106,24 @@ cases = Table(
 case_versions = Table(
     "case_versions",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column(
-        "case_id",
-        String(CASE_ID_LENGTH),
-        ForeignKey("cases.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
+    _serial_id(),
+    _owner_id("case_id", CASE_ID_LENGTH, "cases"),
     Column("version", Integer, nullable=False),
     Column("case_json", JsonDocument, nullable=False),
     Column("status", String(16), nullable=False),
-    Column("saved_at", UTCDateTime, nullable=False),
-    Column("saved_by", String(USER_LENGTH), nullable=False),
+    *_stamp("saved"),
     UniqueConstraint("case_id", "version", name="uq_case_versions_case_version"),
 )
 
 board_decisions = Table(
     "board_decisions",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column(
-        "case_id",
-        String(CASE_ID_LENGTH),
-        ForeignKey("cases.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
+    _serial_id(),
+    _owner_id("case_id", CASE_ID_LENGTH, "cases"),
     Column("case_version", Integer, nullable=False),
     Column("decision_json", JsonDocument, nullable=False),
     Column("decided_at", UTCDateTime, nullable=False),
-    Column("recorded_at", UTCDateTime, nullable=False),
-    Column("recorded_by", String(USER_LENGTH), nullable=False),
+    *_stamp("recorded"),
     Index("ix_board_decisions_case_id", "case_id"),
 )
 
@@ -133,7 +139,7 @@ drafts = Table(
 audit_log = Table(
     "audit_log",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
+    _serial_id(),
     Column("at", UTCDateTime, nullable=False),
     Column("username", String(USER_LENGTH), nullable=False),
     Column("action", String(40), nullable=False),
@@ -158,10 +164,8 @@ meetings = Table(
     Column("version", Integer, nullable=False),
     Column("meeting_date", Date, nullable=False),
     Column("status", String(16), nullable=False),
-    Column("created_at", UTCDateTime, nullable=False),
-    Column("created_by", String(USER_LENGTH), nullable=False),
-    Column("updated_at", UTCDateTime, nullable=False),
-    Column("updated_by", String(USER_LENGTH), nullable=False),
+    *_stamp("created"),
+    *_stamp("updated"),
     CheckConstraint("version >= 1", name="ck_meetings_version_positive"),
     Index("ix_meetings_meeting_date", "meeting_date"),
 )
@@ -169,17 +173,11 @@ meetings = Table(
 meeting_versions = Table(
     "meeting_versions",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column(
-        "meeting_id",
-        String(MEETING_ID_LENGTH),
-        ForeignKey("meetings.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
+    _serial_id(),
+    _owner_id("meeting_id", MEETING_ID_LENGTH, "meetings"),
     Column("version", Integer, nullable=False),
     Column("meeting_json", JsonDocument, nullable=False),
-    Column("saved_at", UTCDateTime, nullable=False),
-    Column("saved_by", String(USER_LENGTH), nullable=False),
+    *_stamp("saved"),
     UniqueConstraint("meeting_id", "version", name="uq_meeting_versions_meeting_version"),
 )
 
@@ -187,22 +185,15 @@ meeting_versions = Table(
 meeting_decisions = Table(
     "meeting_decisions",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column(
-        "meeting_id",
-        String(MEETING_ID_LENGTH),
-        ForeignKey("meetings.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
+    _serial_id(),
+    _owner_id("meeting_id", MEETING_ID_LENGTH, "meetings"),
     Column("case_id", String(CASE_ID_LENGTH), nullable=False),
     Column("version", Integer, nullable=False),
     Column("decision_json", JsonDocument, nullable=False),
     Column("outcome", String(16), nullable=False),
     Column("case_version", Integer, nullable=False),
-    Column("recorded_at", UTCDateTime, nullable=False),
-    Column("recorded_by", String(USER_LENGTH), nullable=False),
-    Column("signed_at", UTCDateTime, nullable=True),
-    Column("signed_by", String(USER_LENGTH), nullable=True),
+    *_stamp("recorded"),
+    *_stamp("signed", nullable=True),
     Column("signer_name", String(USER_LENGTH), nullable=True),
     UniqueConstraint("meeting_id", "case_id", "version", name="uq_meeting_decisions_version"),
     CheckConstraint("outcome IN ('decided', 'deferred')", name="ck_meeting_decisions_outcome"),
@@ -212,23 +203,16 @@ meeting_decisions = Table(
 meeting_actions = Table(
     "meeting_actions",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column(
-        "meeting_id",
-        String(MEETING_ID_LENGTH),
-        ForeignKey("meetings.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
+    _serial_id(),
+    _owner_id("meeting_id", MEETING_ID_LENGTH, "meetings"),
     Column("case_id", String(CASE_ID_LENGTH), nullable=False),
     Column("text", Text, nullable=False),
     Column("owner", String(USER_LENGTH), nullable=False),
     Column("due_date", Date, nullable=True),
     Column("status", String(16), nullable=False),
     Column("version", Integer, nullable=False),
-    Column("created_at", UTCDateTime, nullable=False),
-    Column("created_by", String(USER_LENGTH), nullable=False),
-    Column("updated_at", UTCDateTime, nullable=False),
-    Column("updated_by", String(USER_LENGTH), nullable=False),
+    *_stamp("created"),
+    *_stamp("updated"),
     CheckConstraint(
         "status IN ('open', 'done', 'cancelled')", name="ck_meeting_actions_status_known"
     ),
@@ -240,17 +224,11 @@ meeting_actions = Table(
 case_implementations = Table(
     "case_implementations",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column(
-        "meeting_id",
-        String(MEETING_ID_LENGTH),
-        ForeignKey("meetings.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
+    _serial_id(),
+    _owner_id("meeting_id", MEETING_ID_LENGTH, "meetings"),
     Column("case_id", String(CASE_ID_LENGTH), nullable=False),
     Column("decision_version", Integer, nullable=False),
     Column("implementation_json", JsonDocument, nullable=False),
-    Column("recorded_at", UTCDateTime, nullable=False),
-    Column("recorded_by", String(USER_LENGTH), nullable=False),
+    *_stamp("recorded"),
     Index("ix_case_implementations_case_id", "case_id"),
 )
