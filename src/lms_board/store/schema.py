@@ -83,12 +83,19 @@ def _stamp(verb: str, *, nullable: bool = False) -> tuple[Column[datetime], Colu
     )
 
 
+def _document_columns(kind: str, id_length: int) -> tuple[Column[str], Column[Any], Column[int]]:
+    """The head row of a versioned ``<kind>`` document: its id, the document, its version."""
+    return (
+        Column("id", String(id_length), primary_key=True),
+        Column(f"{kind}_json", JsonDocument, nullable=False),
+        Column("version", Integer, nullable=False),
+    )
+
+
 cases = Table(
     "cases",
     metadata,
-    Column("id", String(CASE_ID_LENGTH), primary_key=True),
-    Column("case_json", JsonDocument, nullable=False),
-    Column("version", Integer, nullable=False),
+    *_document_columns("case", CASE_ID_LENGTH),
     Column("status", String(16), nullable=False),
     Column("board_date", Date, nullable=True),
     *_stamp("created"),
@@ -103,16 +110,24 @@ cases = Table(
     Index("ix_cases_board_date", "board_date"),
 )
 
-case_versions = Table(
-    "case_versions",
-    metadata,
-    _serial_id(),
-    _owner_id("case_id", CASE_ID_LENGTH, "cases"),
-    Column("version", Integer, nullable=False),
-    Column("case_json", JsonDocument, nullable=False),
-    Column("status", String(16), nullable=False),
-    *_stamp("saved"),
-    UniqueConstraint("case_id", "version", name="uq_case_versions_case_version"),
+
+def _versions_table(kind: str, id_length: int, *columns: Column[Any]) -> Table:
+    """``<kind>_versions``: every saved version of a ``<kind>s`` document, one row each."""
+    return Table(
+        f"{kind}_versions",
+        metadata,
+        _serial_id(),
+        _owner_id(f"{kind}_id", id_length, f"{kind}s"),
+        Column("version", Integer, nullable=False),
+        Column(f"{kind}_json", JsonDocument, nullable=False),
+        *columns,
+        *_stamp("saved"),
+        UniqueConstraint(f"{kind}_id", "version", name=f"uq_{kind}_versions_{kind}_version"),
+    )
+
+
+case_versions = _versions_table(
+    "case", CASE_ID_LENGTH, Column("status", String(16), nullable=False)
 )
 
 board_decisions = Table(
@@ -158,10 +173,8 @@ MEETING_ID_LENGTH = 40
 meetings = Table(
     "meetings",
     metadata,
-    Column("id", String(MEETING_ID_LENGTH), primary_key=True),
     # The meeting document (lms_board.meeting.model.Meeting): time, place, agenda, attendance.
-    Column("meeting_json", JsonDocument, nullable=False),
-    Column("version", Integer, nullable=False),
+    *_document_columns("meeting", MEETING_ID_LENGTH),
     Column("meeting_date", Date, nullable=False),
     Column("status", String(16), nullable=False),
     *_stamp("created"),
@@ -170,24 +183,24 @@ meetings = Table(
     Index("ix_meetings_meeting_date", "meeting_date"),
 )
 
-meeting_versions = Table(
-    "meeting_versions",
-    metadata,
-    _serial_id(),
-    _owner_id("meeting_id", MEETING_ID_LENGTH, "meetings"),
-    Column("version", Integer, nullable=False),
-    Column("meeting_json", JsonDocument, nullable=False),
-    *_stamp("saved"),
-    UniqueConstraint("meeting_id", "version", name="uq_meeting_versions_meeting_version"),
-)
+meeting_versions = _versions_table("meeting", MEETING_ID_LENGTH)
+
+
+def _meeting_case_table(name: str, *columns: Any) -> Table:
+    """A table of rows about one case at one meeting, deleted with the meeting."""
+    return Table(
+        name,
+        metadata,
+        _serial_id(),
+        _owner_id("meeting_id", MEETING_ID_LENGTH, "meetings"),
+        Column("case_id", String(CASE_ID_LENGTH), nullable=False),
+        *columns,
+    )
+
 
 #: Every version of the decision on a case at a meeting; a sign-off belongs to one version.
-meeting_decisions = Table(
+meeting_decisions = _meeting_case_table(
     "meeting_decisions",
-    metadata,
-    _serial_id(),
-    _owner_id("meeting_id", MEETING_ID_LENGTH, "meetings"),
-    Column("case_id", String(CASE_ID_LENGTH), nullable=False),
     Column("version", Integer, nullable=False),
     Column("decision_json", JsonDocument, nullable=False),
     Column("outcome", String(16), nullable=False),
@@ -200,12 +213,8 @@ meeting_decisions = Table(
     Index("ix_meeting_decisions_case_id", "case_id"),
 )
 
-meeting_actions = Table(
+meeting_actions = _meeting_case_table(
     "meeting_actions",
-    metadata,
-    _serial_id(),
-    _owner_id("meeting_id", MEETING_ID_LENGTH, "meetings"),
-    Column("case_id", String(CASE_ID_LENGTH), nullable=False),
     Column("text", Text, nullable=False),
     Column("owner", String(USER_LENGTH), nullable=False),
     Column("due_date", Date, nullable=True),
@@ -221,12 +230,8 @@ meeting_actions = Table(
 )
 
 #: What was done after the board for a case (append-only; the latest row counts).
-case_implementations = Table(
+case_implementations = _meeting_case_table(
     "case_implementations",
-    metadata,
-    _serial_id(),
-    _owner_id("meeting_id", MEETING_ID_LENGTH, "meetings"),
-    Column("case_id", String(CASE_ID_LENGTH), nullable=False),
     Column("decision_version", Integer, nullable=False),
     Column("implementation_json", JsonDocument, nullable=False),
     *_stamp("recorded"),
