@@ -234,25 +234,12 @@ class CaseStore:
                 current = _get(conn, case.case_id)
                 assert current is not None
                 raise StaleVersionError(current=current, attempted=case, base_version=base_version)
-            stored = _get(conn, case.case_id)
-            assert stored is not None
-            _insert_version(conn, stored)
-            _audit(
-                conn,
-                now,
-                actor,
-                UPDATE,
-                case.case_id,
-                f"version {base_version} -> {stored.version}",
-            )
+            stored = _new_version(conn, case.case_id)
+            changed = f"version {base_version} -> {stored.version}"
+            _audit(conn, now, actor, UPDATE, case.case_id, changed)
             if stored.status != before.status:
                 _audit(
-                    conn,
-                    now,
-                    actor,
-                    STATUS_CHANGE,
-                    case.case_id,
-                    f"{before.status} -> {stored.status} (version {stored.version})",
+                    conn, now, actor, STATUS_CHANGE, case.case_id, _status_change(before, stored)
                 )
         return stored
 
@@ -332,18 +319,11 @@ class CaseStore:
                     updated_by=actor,
                 )
             )
-            stored = _get(conn, case_id)
-            assert stored is not None
-            _insert_version(conn, stored)
-            _audit(
-                conn,
-                now,
-                actor,
-                RESTORE,
-                case_id,
-                f"deleted by {row.deleted_by} at {row.deleted_at:%Y-%m-%d %H:%M} UTC; "
-                f"restored as version {stored.version}",
+            stored = _new_version(conn, case_id)
+            restored = (
+                f"{_deleted(row.deleted_by, row.deleted_at)}; restored as version {stored.version}"
             )
+            _audit(conn, now, actor, RESTORE, case_id, restored)
         return stored
 
     def purge_expired(
@@ -371,15 +351,9 @@ class CaseStore:
                     conn.execute(delete(table).where(table.c.case_id == row.id))
                 conn.execute(delete(t.case_versions).where(t.case_versions.c.case_id == row.id))
                 conn.execute(delete(c).where(c.c.id == row.id))
-                _audit(
-                    conn,
-                    at,
-                    actor,
-                    PURGE,
-                    row.id,
-                    f"version {row.version}, deleted by {row.deleted_by} at "
-                    f"{row.deleted_at:%Y-%m-%d %H:%M} UTC, more than {days} days ago",
-                )
+                deleted = _deleted(row.deleted_by, row.deleted_at)
+                purged = f"version {row.version}, {deleted}, more than {days} days ago"
+                _audit(conn, at, actor, PURGE, row.id, purged)
         return [row.id for row in rows]
 
     def versions(self, case_id: str) -> list[StoredCase]:
@@ -658,17 +632,8 @@ def change_status(
         .where(t.cases.c.id == row.id, t.cases.c.version == row.version)
         .values(status=status, version=row.version + 1, updated_at=now, updated_by=actor)
     )
-    stored = _get(conn, row.id)
-    assert stored is not None
-    _insert_version(conn, stored)
-    _audit(
-        conn,
-        now,
-        actor,
-        STATUS_CHANGE,
-        row.id,
-        f"{row.status} -> {status} (version {stored.version})",
-    )
+    stored = _new_version(conn, row.id)
+    _audit(conn, now, actor, STATUS_CHANGE, row.id, _status_change(row, stored))
     return stored
 
 
@@ -689,11 +654,27 @@ def _insert_case(
             incarnation=uuid.uuid4().hex,
         )
     )
-    stored = _get(conn, case.case_id)
-    assert stored is not None
-    _insert_version(conn, stored)
+    stored = _new_version(conn, case.case_id)
     _audit(conn, now, actor, CREATE, case.case_id, f"{detail}, status {status}")
     return stored
+
+
+def _new_version(conn: Connection, case_id: str) -> StoredCase:
+    """The case as just written to its row, kept as a version in ``case_versions`` too."""
+    stored = _get(conn, case_id)
+    assert stored is not None
+    _insert_version(conn, stored)
+    return stored
+
+
+def _status_change(before: Row[Any] | StoredCase, after: StoredCase) -> str:
+    """``ready -> discussed (version 4)``, for the audit log."""
+    return f"{before.status} -> {after.status} (version {after.version})"
+
+
+def _deleted(by: str, at: datetime) -> str:
+    """``deleted by alice at 2026-12-01 09:30 UTC``, for the audit log."""
+    return f"deleted by {by} at {at:%Y-%m-%d %H:%M} UTC"
 
 
 def _insert_version(conn: Connection, stored: StoredCase) -> None:
