@@ -15,7 +15,19 @@ from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, Row, delete, func, insert, select, text, update
+from sqlalchemy import (
+    Column,
+    Engine,
+    Row,
+    Select,
+    Table,
+    delete,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
@@ -46,6 +58,7 @@ from lms_board.store.records import (
     DeletedCase,
     StoredCase,
     check_status,
+    from_row,
 )
 
 _ACTION = re.compile(r"[A-Za-z][A-Za-z0-9_.-]{0,39}")
@@ -358,22 +371,15 @@ class CaseStore:
 
     def versions(self, case_id: str) -> list[StoredCase]:
         """Every saved version of a case, oldest first (empty if the case is unknown)."""
-        v = t.case_versions
-        query = (
-            select(v, t.cases.c.created_at)
-            .join(t.cases, t.cases.c.id == v.c.case_id)
-            .where(v.c.case_id == case_id)
-            .order_by(v.c.version)
-        )
+        query = history_query(t.case_versions.c.case_id, t.cases, case_id)
         with self._read() as conn:
             return [
-                StoredCase(
-                    case_id=row.case_id,
+                from_row(
+                    StoredCase,
+                    row,
                     case=parse_case(row.case_json),
-                    version=row.version,
                     status=check_status(row.status),
                     board_date=_board_date(row.case_json),
-                    created_at=row.created_at,
                     updated_at=row.saved_at,
                     updated_by=row.saved_by,
                 )
@@ -530,17 +536,7 @@ class CaseStore:
         if case_id is not None:
             query = query.where(a.c.case_id == case_id)
         with self._read() as conn:
-            return [
-                AuditEntry(
-                    id=row.id,
-                    at=row.at,
-                    user=row.username,
-                    action=row.action,
-                    case_id=row.case_id,
-                    detail=row.detail,
-                )
-                for row in conn.execute(query)
-            ]
+            return [from_row(AuditEntry, row, user=row.username) for row in conn.execute(query)]
 
     # -- demo data ----------------------------------------------------------------------
 
@@ -581,16 +577,24 @@ def _board_date(case_json: Mapping[str, Any]) -> date | None:
 
 
 def _stored(row: Row[Any]) -> StoredCase:
-    return StoredCase(
+    return from_row(
+        StoredCase,
+        row,
         case_id=row.id,
         case=parse_case(row.case_json),
-        version=row.version,
         status=check_status(row.status),
-        board_date=row.board_date,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        updated_by=row.updated_by,
-        incarnation=row.incarnation,
+    )
+
+
+def history_query(owner: Column[str], head: Table, key: str) -> Select[Any]:
+    """Every saved version of one document, oldest first: the rows of ``owner``'s versions
+    table whose ``owner`` is ``key``, with the ``created_at`` of its ``head`` row."""
+    versions = owner.table
+    return (
+        select(versions, head.c.created_at)
+        .join(head, head.c.id == owner)
+        .where(owner == key)
+        .order_by(versions.c.version)
     )
 
 

@@ -39,6 +39,7 @@ from lms_board.store.case_store import (
     _live_row,
     _now,
     change_status,
+    history_query,
 )
 from lms_board.store.errors import (
     ActionNotFoundError,
@@ -56,6 +57,7 @@ from lms_board.store.meeting_records import (
     StoredImplementation,
     StoredMeeting,
 )
+from lms_board.store.records import from_row
 
 MEETING_CREATE, MEETING_UPDATE, MEETING_MOVE = "meeting.create", "meeting.update", "meeting.move"
 DECISION, SIGN_OFF = "meeting.decision", "meeting.sign_off"
@@ -161,22 +163,15 @@ class MeetingStore:
 
     def meeting_versions(self, meeting_id: str) -> list[StoredMeeting]:
         """Every saved version of a meeting, oldest first."""
-        v = t.meeting_versions
-        query = (
-            select(v, t.meetings.c.created_at)
-            .join(t.meetings, t.meetings.c.id == v.c.meeting_id)
-            .where(v.c.meeting_id == meeting_id)
-            .order_by(v.c.version)
-        )
+        query = history_query(t.meeting_versions.c.meeting_id, t.meetings, meeting_id)
         with self.cases.reading() as conn:
             return [
-                StoredMeeting(
-                    row.meeting_id,
-                    Meeting.model_validate(row.meeting_json),
-                    row.version,
-                    row.created_at,
-                    row.saved_at,
-                    row.saved_by,
+                from_row(
+                    StoredMeeting,
+                    row,
+                    meeting=Meeting.model_validate(row.meeting_json),
+                    updated_at=row.saved_at,
+                    updated_by=row.saved_by,
                 )
                 for row in conn.execute(query)
             ]
@@ -571,13 +566,8 @@ def _meeting_or_fail(conn: Connection, meeting_id: str) -> StoredMeeting:
 
 
 def _stored_meeting(row: Row[Any]) -> StoredMeeting:
-    return StoredMeeting(
-        meeting_id=row.id,
-        meeting=Meeting.model_validate(row.meeting_json),
-        version=row.version,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        updated_by=row.updated_by,
+    return from_row(
+        StoredMeeting, row, meeting_id=row.id, meeting=Meeting.model_validate(row.meeting_json)
     )
 
 
@@ -618,18 +608,7 @@ def _insert_meeting_version(conn: Connection, stored: StoredMeeting) -> None:
 
 
 def _stored_decision(row: Row[Any]) -> StoredDecision:
-    return StoredDecision(
-        meeting_id=row.meeting_id,
-        case_id=row.case_id,
-        version=row.version,
-        decision=MeetingDecision.model_validate(row.decision_json),
-        case_version=row.case_version,
-        recorded_at=row.recorded_at,
-        recorded_by=row.recorded_by,
-        signed_at=row.signed_at,
-        signed_by=row.signed_by,
-        signer_name=row.signer_name,
-    )
+    return from_row(StoredDecision, row, decision=MeetingDecision.model_validate(row.decision_json))
 
 
 def _latest_decision(conn: Connection, meeting_id: str, case_id: str) -> StoredDecision | None:
@@ -689,29 +668,9 @@ def _inserted_id(result: CursorResult[Any]) -> int:
 
 
 def _stored_action(row: Row[Any]) -> StoredAction:
-    return StoredAction(
-        id=row.id,
-        meeting_id=row.meeting_id,
-        case_id=row.case_id,
-        text=row.text,
-        owner=row.owner,
-        due=row.due_date,
-        status=check_action_status(row.status),
-        version=row.version,
-        created_at=row.created_at,
-        created_by=row.created_by,
-        updated_at=row.updated_at,
-        updated_by=row.updated_by,
-    )
+    return from_row(StoredAction, row, due=row.due_date, status=check_action_status(row.status))
 
 
 def _stored_implementation(row: Row[Any]) -> StoredImplementation:
-    return StoredImplementation(
-        id=row.id,
-        meeting_id=row.meeting_id,
-        case_id=row.case_id,
-        decision_version=row.decision_version,
-        implementation=Implementation.model_validate(row.implementation_json),
-        recorded_at=row.recorded_at,
-        recorded_by=row.recorded_by,
-    )
+    implementation = Implementation.model_validate(row.implementation_json)
+    return from_row(StoredImplementation, row, implementation=implementation)
