@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import Row, func, insert, select, update
+from sqlalchemy import Row, Select, Table, func, insert, select, update
 from sqlalchemy.engine import Connection, CursorResult
 from sqlalchemy.exc import IntegrityError
 
@@ -477,14 +477,9 @@ class MeetingStore:
         owner: str | None = None,
     ) -> list[StoredAction]:
         """Follow-up actions, filtered by meeting, case and owner, in the order added."""
-        a = t.meeting_actions
-        query = select(a).order_by(a.c.id)
-        if meeting_id is not None:
-            query = query.where(a.c.meeting_id == meeting_id)
-        if case_id is not None:
-            query = query.where(a.c.case_id == case_id)
-        if owner is not None:
-            query = query.where(a.c.owner == owner)
+        query = _in_order_added(
+            t.meeting_actions, meeting_id=meeting_id, case_id=case_id, owner=owner
+        )
         with self.cases.reading() as conn:
             return [_stored_action(row) for row in conn.execute(query)]
 
@@ -533,17 +528,22 @@ class MeetingStore:
         self, *, meeting_id: str | None = None, case_id: str | None = None
     ) -> list[StoredImplementation]:
         """Implementation records (every one, oldest first; the last per case counts)."""
-        ci = t.case_implementations
-        query = select(ci).order_by(ci.c.id)
-        if meeting_id is not None:
-            query = query.where(ci.c.meeting_id == meeting_id)
-        if case_id is not None:
-            query = query.where(ci.c.case_id == case_id)
+        query = _in_order_added(t.case_implementations, meeting_id=meeting_id, case_id=case_id)
         with self.cases.reading() as conn:
             return [_stored_implementation(row) for row in conn.execute(query)]
 
 
 # -- row helpers --------------------------------------------------------------------------
+
+
+def _in_order_added(table: Table, **equal: object) -> Select[Any]:
+    """The rows of ``table`` in the order added, filtered on each column given a value (a
+    column given ``None`` is not filtered)."""
+    query = select(table).order_by(table.c.id)
+    for column, value in equal.items():
+        if value is not None:
+            query = query.where(table.c[column] == value)
+    return query
 
 
 def _meeting_row(conn: Connection, meeting_id: str, *, lock: bool = False) -> Row[Any] | None:
