@@ -31,7 +31,7 @@ from pydantic import BaseModel
 
 from lms_board.case import Case
 from lms_board.case_v1 import CaseV1
-from lms_board.interchange.result import ImportResult
+from lms_board.interchange.result import ImportResult, upload_text
 
 ColumnKind = Literal[
     "text", "int", "float", "value", "bool", "list", "choices", "ihc", "metastases", "json"
@@ -381,17 +381,9 @@ def row_to_case_dict(
 def read_csv_cases(data: str | bytes, source: str = "upload.csv") -> ImportResult:
     """Every row of a CSV sheet as a case, or as errors naming the row and the field."""
     result = ImportResult()
-    if isinstance(data, bytes):
-        if len(data) > MAX_CSV_BYTES:
-            result.add_error(source, "", f"file larger than {MAX_CSV_BYTES // 2**20} MB")
-            return result
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            result.add_error(source, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})")
-            return result
-    else:
-        text = data.removeprefix("\ufeff")
+    text = upload_text(data, source, result, MAX_CSV_BYTES)
+    if text is None:
+        return result
     if len(text) > MAX_HEADER_CHARS and "\n" not in text[:MAX_HEADER_CHARS]:
         result.add_error(
             source,
