@@ -23,7 +23,7 @@ import json
 import math
 import types
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
@@ -323,26 +323,27 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not allowed")
 
 
+def _list(cell: str) -> list[str]:
+    return [_unescape(item) for item in _items(cell)]
+
+
+#: How a cell of each kind of column is read ("text" as typed, "value" trimmed).
+CELL_READERS: dict[ColumnKind, Callable[[str], Any]] = {
+    "text": str,
+    "value": str.strip,
+    "bool": _bool,
+    "list": _list,
+    "choices": _choices,
+    "json": _json_list,
+    "ihc": _ihc,
+    "metastases": _metastases,
+    "int": _int,
+    "float": _float,
+}
+
+
 def _convert(column: CsvColumn, cell: str) -> Any:
-    if column.kind == "text":
-        return cell
-    if column.kind == "bool":
-        return _bool(cell)
-    if column.kind == "list":
-        return [_unescape(item) for item in _items(cell)]
-    if column.kind == "choices":
-        return _choices(cell)
-    if column.kind == "json":
-        return _json_list(cell)
-    if column.kind == "ihc":
-        return _ihc(cell)
-    if column.kind == "metastases":
-        return _metastases(cell)
-    if column.kind == "int":
-        return _int(cell)
-    if column.kind == "float":
-        return _float(cell)
-    return cell.strip()
+    return CELL_READERS[column.kind](cell)
 
 
 def _put(data: dict[str, Any], dotted: str, value: Any) -> None:
