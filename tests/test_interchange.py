@@ -7,7 +7,7 @@ import io
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 from fhir.resources.R4B.bundle import Bundle
@@ -30,7 +30,13 @@ from lms_board.interchange import (
     read_paths,
     read_upload,
 )
-from lms_board.interchange.csv_cases import COLUMNS, V1_COLUMNS, case_row
+from lms_board.interchange.csv_cases import (
+    CELL_READERS,
+    COLUMNS,
+    V1_COLUMNS,
+    ColumnKind,
+    case_row,
+)
 from lms_board.store import open_store
 from lms_board.store.engine import dispose_engine
 
@@ -43,6 +49,11 @@ def _all_cases(shared_cases: dict[str, dict[str, Any]]) -> list[Case]:
 
 
 # -- CSV ----------------------------------------------------------------------------------------
+
+
+def test_every_kind_of_column_has_a_cell_reader() -> None:
+    assert set(CELL_READERS) == set(get_args(ColumnKind))
+    assert {c.kind for c in (*COLUMNS, *V1_COLUMNS)} <= set(CELL_READERS)
 
 
 def _csv_normalised(case: Case) -> dict[str, Any]:

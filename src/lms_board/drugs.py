@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
@@ -23,13 +23,18 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 DRUGS_FILE = Path(__file__).resolve().parent / "knowledge" / "drugs.yaml"
 
 DrugName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{2,40}$")]
-DrugClass = Literal[
+#: The classic cytotoxic classes: chemotherapy proper, dosed by body surface area.
+CytotoxicClass = Literal[
     "anthracycline",
     "alkylating agent",
     "antimetabolite",
     "taxane",
     "microtubule inhibitor",
     "trabectedin-class",
+]
+CYTOTOXIC_CLASSES: frozenset[str] = frozenset(get_args(CytotoxicClass))
+DrugClass = Literal[
+    CytotoxicClass,
     "tyrosine kinase inhibitor",
     "parp inhibitor",
     "aromatase inhibitor",

@@ -50,28 +50,21 @@ def fnclcc_grade(pathology: Pathology) -> Grade | None:
     )
     nec = None if pathology.necrosis_percent is None else necrosis_score(pathology.necrosis_percent)
     reported = pathology.reported_grade
-    if diff is not None and mit is not None and nec is not None:
-        score = diff + mit + nec
-        grade = grade_from_score(score)
-        return Grade(
-            differentiation=diff,
-            mitoses=mit,
-            necrosis=nec,
-            score=score,
-            grade=grade,
-            reported_grade=reported,
-            discrepancy=reported is not None and reported != grade,
-            source="computed",
-        )
     if diff is None and mit is None and nec is None and reported is None:
         return None
+    score = diff + mit + nec if diff is not None and mit is not None and nec is not None else None
+    grade = grade_from_score(score) if score is not None else reported
     return Grade(
         differentiation=diff,
         mitoses=mit,
         necrosis=nec,
-        score=None,
-        grade=reported,
+        score=score,
+        grade=grade,
         reported_grade=reported,
-        discrepancy=False,
-        source="reported" if reported is not None else "unknown",
+        discrepancy=score is not None and reported is not None and reported != grade,
+        source="computed"
+        if score is not None
+        else "reported"
+        if reported is not None
+        else "unknown",
     )

@@ -8,6 +8,7 @@ import streamlit as st
 
 from lms_board.assessment import Assessment, Grade, Stage
 from lms_board.wording import cap, classification_status, flag_label, gap_label, prompt_label
+from streamlit_app.components.options import sourced_list
 from streamlit_app.components.text import escape_md, evidence_links
 
 DETAILS_HELP = "Show the rule id behind each reason and the code of each gap, flag and prompt."
@@ -99,13 +100,8 @@ def gaps_checklist(assessment: Assessment, *, details: bool = False) -> None:
 
 def gaps_list(assessment: Assessment) -> None:
     """Workup gaps as a plain list (what to do, with sources): the compact form."""
-    if not assessment.workup_gaps:
-        st.caption("No workup gaps.")
-        return
-    for gap in assessment.workup_gaps:
-        sources = evidence_links(gap.evidence, assessment.evidence)
-        line = f"- {escape_md(gap.message)}"
-        st.markdown(line + (f" ({sources})" if sources else ""))
+    lines = [(escape_md(gap.message), gap.evidence) for gap in assessment.workup_gaps]
+    sourced_list(lines, assessment, "No workup gaps.")
 
 
 def flags(assessment: Assessment, *, details: bool = False) -> None:

@@ -40,14 +40,22 @@ def options(assessment: Assessment) -> None:
                 option_card(option, assessment)
 
 
+def sourced_list(lines: list[tuple[str, list[str]]], assessment: Assessment, empty: str) -> None:
+    """``(markdown, evidence ids)`` lines as bullets, each with its sources in brackets;
+    ``empty`` as a caption when there are none."""
+    if not lines:
+        st.caption(empty)
+    for text, evidence in lines:
+        sources = evidence_links(evidence, assessment.evidence)
+        st.markdown(f"- {text}" + (f" ({sources})" if sources else ""))
+
+
 def not_suitable(assessment: Assessment) -> None:
-    if not assessment.not_suitable:
-        st.caption("Nothing listed as not suitable.")
-        return
-    for item in assessment.not_suitable:
-        sources = evidence_links(item.evidence, assessment.evidence)
-        line = f"- **{escape_md(item.name)}**: {escape_md(item.reason)}"
-        st.markdown(line + (f" ({sources})" if sources else ""))
+    lines = [
+        (f"**{escape_md(item.name)}**: {escape_md(item.reason)}", item.evidence)
+        for item in assessment.not_suitable
+    ]
+    sourced_list(lines, assessment, "Nothing listed as not suitable.")
 
 
 def trial_card(trial: TrialExample, assessment: Assessment) -> None:

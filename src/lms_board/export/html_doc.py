@@ -9,24 +9,36 @@ from __future__ import annotations
 from datetime import date, datetime
 from html import escape
 
-from lms_board import DISCLAIMER, __version__
+from lms_board import DISCLAIMER
 from lms_board.assessment import Assessment, SurveillanceVisit
 from lms_board.case import Case
 from lms_board.decision import BoardDecision
 from lms_board.export.text import (
+    DECISION_BLANKS,
+    NO_NOT_SUITABLE,
+    NO_OPTIONS,
+    NO_PROMPTS,
+    NO_QUESTION,
+    TRIALS_CAUTION,
     RefIndex,
+    board_text,
     case_facts,
     clean,
     decision_facts,
     generated_on,
+    imaging_groups,
     iso,
     knowledge_reviewed,
     one_line,
+    presenter_text,
+    provenance,
     ref_id_text,
+    surveillance_evidence,
 )
 from lms_board.export.timeline import MODALITY_COLORS, row_keys
 from lms_board.wording import (
     PROMPTS_TITLE,
+    cap,
     classification_status,
     option_meta,
     prompt_label,
@@ -90,6 +102,34 @@ def e(text: object) -> str:
 def _cite(refs: RefIndex, ids: list[str]) -> str:
     c = refs.cite(ids)
     return f' <span class="cite">{e(c)}</span>' if c else ""
+
+
+def _small_list(items: list[str]) -> str:
+    """Items (already escaped) as a list of small print; nothing when there are none."""
+    if not items:
+        return ""
+    return "<ul>" + "".join(f'<li class="small">{x}</li>' for x in items) + "</ul>"
+
+
+def _listed(
+    title: str,
+    items: list[str],
+    empty: str | None,
+    *,
+    tag: str = "ul",
+    attrs: str = "",
+    note: str = "",
+) -> list[str]:
+    """A section that is a list: its title with the count, ``note`` in small print, then the
+    items (``<li>`` elements), or ``empty`` when there are none (``None``: nothing)."""
+    out = [f"<h2>{e(title)} ({len(items)})</h2>"]
+    if note:
+        out.append(f'<p class="small">{e(note)}</p>')
+    if items:
+        out += [f"<{tag}{attrs}>", *items, f"</{tag}>"]
+    elif empty is not None:
+        out.append(f'<p class="small">{e(empty)}</p>')
+    return out
 
 
 def timeline_svg(visits: list[SurveillanceVisit], width: int = 760) -> str:
@@ -164,8 +204,7 @@ def render_html(
     add(f"<title>{e(c.case_id)}: tumour board summary</title>")
     add(f"<style>{CSS}</style></head><body>")
 
-    board = f"Board {iso(c.board_date)}" if c.board_date else "Board date not set"
-    presenter = f"presented by {one_line(c.presenter)}" if c.presenter else "presenter not set"
+    board, presenter = board_text(c), presenter_text(c)
     add("<header>")
     add('<div class="kicker">SARCOMA MULTIDISCIPLINARY TUMOUR BOARD · LEIOMYOSARCOMA</div>')
     add(f"<h1>{e(c.case_id)}</h1>")
@@ -177,9 +216,7 @@ def render_html(
 
     add("<h2>Question for the board</h2>")
     question = clean(c.question).strip()
-    add(
-        f'<div class="question">{e(question) if question else "<em>No question recorded.</em>"}</div>'
-    )
+    add(f'<div class="question">{e(question) if question else f"<em>{NO_QUESTION}</em>"}</div>')
 
     add("<h2>Case</h2>")
     add('<dl class="facts">')
@@ -215,89 +252,56 @@ def render_html(
             add(f"<li>{e(f.message)}</li>")
         add("</ul>")
 
-    add(f"<h2>Options for discussion ({len(a.options)})</h2>")
-    if a.options:
-        add('<ol class="options">')
-        for o in a.options:
-            add(f'<li><span class="opt-name">{e(o.name)}</span>{_cite(refs, o.evidence)}')
-            add(f'<div class="opt-meta">{e(option_meta(o))}</div>')
-            if o.key_numbers:
-                add(f"<div>{e(one_line(o.key_numbers))}</div>")
-            if o.caveats:
-                add(
-                    "<ul>"
-                    + "".join(f'<li class="small">{e(one_line(x))}</li>' for x in o.caveats)
-                    + "</ul>"
-                )
-            add("</li>")
-        add("</ol>")
-    else:
-        add('<p class="small">No options listed for this case.</p>')
+    options = []
+    for o in a.options:
+        lines = [f'<li><span class="opt-name">{e(o.name)}</span>{_cite(refs, o.evidence)}']
+        lines.append(f'<div class="opt-meta">{e(option_meta(o))}</div>')
+        if o.key_numbers:
+            lines.append(f"<div>{e(one_line(o.key_numbers))}</div>")
+        if o.caveats:
+            lines.append(_small_list([e(one_line(x)) for x in o.caveats]))
+        options.append("\n".join([*lines, "</li>"]))
+    h += _listed("Options for discussion", options, NO_OPTIONS, tag="ol", attrs=' class="options"')
 
-    add(f"<h2>{e(PROMPTS_TITLE)} ({len(a.prompts)})</h2>")
-    if a.prompts:
-        add('<ul class="prompts">')
-        for pr in a.prompts:
-            add(
-                f"<li><strong>{e(prompt_label(pr.code))}</strong><br>{e(one_line(pr.message))}"
-                f"{_cite(refs, pr.evidence)}</li>"
-            )
-        add("</ul>")
-    else:
-        add('<p class="small">Nothing further.</p>')
+    prompts = [
+        f"<li><strong>{e(prompt_label(pr.code))}</strong><br>{e(one_line(pr.message))}"
+        f"{_cite(refs, pr.evidence)}</li>"
+        for pr in a.prompts
+    ]
+    h += _listed(PROMPTS_TITLE, prompts, NO_PROMPTS, attrs=' class="prompts"')
 
-    add(f"<h2>Not suitable ({len(a.not_suitable)})</h2>")
-    if a.not_suitable:
-        add("<ul>")
-        for n in a.not_suitable:
-            add(
-                f'<li><span class="ns">{e(n.name)}</span>: {e(one_line(n.reason))}{_cite(refs, n.evidence)}</li>'
-            )
-        add("</ul>")
-    else:
-        add('<p class="small">Nothing ruled out.</p>')
+    not_suitable = [
+        f'<li><span class="ns">{e(n.name)}</span>: {e(one_line(n.reason))}{_cite(refs, n.evidence)}</li>'
+        for n in a.not_suitable
+    ]
+    h += _listed("Not suitable", not_suitable, NO_NOT_SUITABLE)
 
-    add(f"<h2>Trial examples ({len(a.trials)})</h2>")
-    add(
-        '<p class="small">Examples to screen, not a referral: check eligibility and the registry status first.</p>'
-    )
-    if a.trials:
-        add("<ul>")
-        for t in a.trials:
-            url = registry_link(t.nct, t.url)
-            phase = f" · phase {t.phase}" if t.phase else ""
-            add(
-                f'<li><a href="{e(url)}"><strong>{e(t.nct)}</strong></a> {e(one_line(t.title))}'
-                f'{_cite(refs, t.evidence)}<div class="opt-meta">{e(t.status)} (as of '
-                f"{e(iso(t.status_as_of))}){e(phase)}</div>"
-            )
-            if t.why:
-                add(f"<div>{e(one_line(t.why))}</div>")
-            if t.to_check:
-                add(
-                    "<ul>"
-                    + "".join(f'<li class="small">Check: {e(one_line(x))}</li>' for x in t.to_check)
-                    + "</ul>"
-                )
-            add("</li>")
-        add("</ul>")
+    trials = []
+    for t in a.trials:
+        url = registry_link(t.nct, t.url)
+        phase = f" · phase {t.phase}" if t.phase else ""
+        lines = [
+            f'<li><a href="{e(url)}"><strong>{e(t.nct)}</strong></a> {e(one_line(t.title))}'
+            f'{_cite(refs, t.evidence)}<div class="opt-meta">{e(t.status)} (as of '
+            f"{e(iso(t.status_as_of))}){e(phase)}</div>"
+        ]
+        if t.why:
+            lines.append(f"<div>{e(one_line(t.why))}</div>")
+        if t.to_check:
+            lines.append(_small_list([f"Check: {e(one_line(x))}" for x in t.to_check]))
+        trials.append("\n".join([*lines, "</li>"]))
+    h += _listed("Trial examples", trials, None, note=TRIALS_CAUTION)
 
     plan = a.imaging
     add("<h2>Imaging plan</h2>")
-    for title, items in (
-        ("Staging", plan.staging),
-        ("Biopsy", plan.biopsy),
-        ("Response assessment", plan.response),
-        ("Pitfalls", plan.pitfalls),
-    ):
+    for title, items in imaging_groups(plan):
         if items:
             add(f"<h3>{e(title)}</h3><ul>")
             for item in items:
                 add(f"<li>{e(one_line(item.text))}{_cite(refs, item.evidence)}</li>")
             add("</ul>")
     if plan.surveillance:
-        ids = sorted({x for v in plan.surveillance for x in v.evidence})
-        add(f"<h3>Surveillance{_cite(refs, ids)}</h3>")
+        add(f"<h3>Surveillance{_cite(refs, surveillance_evidence(plan))}</h3>")
         if plan.surveillance_basis:
             add(f"<p>{e(one_line(plan.surveillance_basis))}</p>")
         add(timeline_svg(plan.surveillance))
@@ -315,7 +319,7 @@ def render_html(
     add('<div class="decision">')
     if decision is None:
         add('<p class="small">To be completed at the meeting.</p>')
-        for label in ("Recommendation", "Options / trial", "Follow-up", "Present"):
+        for label in DECISION_BLANKS:
             add(f'<div class="write">{e(label)}</div>')
     else:
         add('<dl class="facts">')
@@ -341,9 +345,6 @@ def render_html(
 
     add("<footer>")
     add(f'<div class="disclaimer">{e(DISCLAIMER)}</div>')
-    add(
-        f"<div>Generated {e(iso(day))} · knowledge base reviewed {e(iso(knowledge_reviewed()))}"
-        f" · LMS Board {e(__version__)}</div>"
-    )
+    add(f"<div>{e(cap(provenance(day, knowledge_reviewed())))}</div>")
     add("</footer></body></html>")
     return "\n".join(h)

@@ -11,23 +11,33 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from lms_board import DISCLAIMER, __version__
+from lms_board import DISCLAIMER
 from lms_board.assessment import Assessment
 from lms_board.case import Case
 from lms_board.decision import BoardDecision
 from lms_board.export.text import (
+    NO_NOT_SUITABLE,
+    NO_OPTIONS,
+    NO_PROMPTS,
+    NO_QUESTION,
     RefIndex,
+    board_text,
     case_facts,
     clean,
     decision_facts,
     generated_on,
+    imaging_groups,
     iso,
     knowledge_reviewed,
     one_line,
+    presenter_text,
+    provenance,
     ref_id_text,
+    surveillance_evidence,
 )
 from lms_board.wording import (
     PROMPTS_TITLE,
+    cap,
     classification_status,
     option_meta,
     prompt_label,
@@ -60,6 +70,15 @@ def md_block(text: str | None) -> str:
     return "\n".join(out).strip()
 
 
+def _listed(title: str, count: int, lines: list[str], empty: str | None) -> list[str]:
+    """A section that is a list: a blank line, its title with the ``count``, then its
+    ``lines``, or ``empty`` when the count is 0 (``None``: nothing)."""
+    out = ["", f"## {title} ({count})", "", *lines]
+    if not count and empty is not None:
+        out.append(empty)
+    return out
+
+
 def render_markdown(
     case: Case,
     assessment: Assessment,
@@ -80,13 +99,11 @@ def render_markdown(
     add = out.append
     add(f"# {md(c.case_id)}: {md(cls.label)}" + (" (provisional)" if cls.provisional else ""))
     add("")
-    board = f"Board {iso(c.board_date)}" if c.board_date else "Board date not set"
-    presenter = f"presented by {one_line(c.presenter)}" if c.presenter else "presenter not set"
-    add(f"*{md(board)} · {md(presenter)}*")
+    add(f"*{md(board_text(c))} · {md(presenter_text(c))}*")
     add("")
     add("## Question for the board")
     add("")
-    add(md_block(c.question) if c.question else "*No question recorded.*")
+    add(md_block(c.question) if c.question else f"*{NO_QUESTION}*")
     add("")
     add("## Case")
     add("")
@@ -122,62 +139,42 @@ def render_markdown(
         add("")
         for f in a.flags:
             add(f"- {md(f.message)}")
-    add("")
-    add(f"## Options for discussion ({len(a.options)})")
-    add("")
+    options: list[str] = []
     for i, o in enumerate(a.options, start=1):
-        add(f"{i}. **{md(o.name)}**{cite(o.evidence)}  ")
-        add(f"   {md(option_meta(o))}  ")
+        options.append(f"{i}. **{md(o.name)}**{cite(o.evidence)}  ")
+        options.append(f"   {md(option_meta(o))}  ")
         if o.key_numbers:
-            add(f"   {md(o.key_numbers)}")
-        for cav in o.caveats:
-            add(f"   - {md(cav)}")
-    if not a.options:
-        add("No options listed for this case.")
-    add("")
-    add(f"## {PROMPTS_TITLE} ({len(a.prompts)})")
-    add("")
+            options.append(f"   {md(o.key_numbers)}")
+        options += [f"   - {md(cav)}" for cav in o.caveats]
+    out += _listed("Options for discussion", len(a.options), options, NO_OPTIONS)
+    prompts: list[str] = []
     for pr in a.prompts:
-        add(f"- **{md(prompt_label(pr.code))}**  ")
-        add(f"  {md(pr.message)}{cite(pr.evidence)}")
-    if not a.prompts:
-        add("Nothing further.")
-    add("")
-    add(f"## Not suitable ({len(a.not_suitable)})")
-    add("")
-    for n in a.not_suitable:
-        add(f"- **{md(n.name)}**: {md(n.reason)}{cite(n.evidence)}")
-    if not a.not_suitable:
-        add("Nothing ruled out.")
-    add("")
-    add(f"## Trial examples ({len(a.trials)})")
-    add("")
+        prompts.append(f"- **{md(prompt_label(pr.code))}**  ")
+        prompts.append(f"  {md(pr.message)}{cite(pr.evidence)}")
+    out += _listed(PROMPTS_TITLE, len(a.prompts), prompts, NO_PROMPTS)
+    not_suitable = [f"- **{md(n.name)}**: {md(n.reason)}{cite(n.evidence)}" for n in a.not_suitable]
+    out += _listed("Not suitable", len(a.not_suitable), not_suitable, NO_NOT_SUITABLE)
+    trials: list[str] = []
     for t in a.trials:
-        add(
+        trials.append(
             f"- **{md(t.nct)}** {md(t.title)}: {md(t.status)} (as of {md(iso(t.status_as_of))})"
             f"{cite(t.evidence)} <{registry_link(t.nct, t.url)}>"
         )
         if t.why:
-            add(f"  {md(t.why)}")
-        for check in t.to_check:
-            add(f"  - check: {md(check)}")
+            trials.append(f"  {md(t.why)}")
+        trials += [f"  - check: {md(check)}" for check in t.to_check]
+    out += _listed("Trial examples", len(a.trials), trials, None)
     add("")
     plan = a.imaging
     add("## Imaging plan")
     add("")
-    for title, group in (
-        ("Staging", plan.staging),
-        ("Biopsy", plan.biopsy),
-        ("Response assessment", plan.response),
-        ("Pitfalls", plan.pitfalls),
-    ):
+    for title, group in imaging_groups(plan):
         for item in group:
             add(f"- **{title}:** {md(item.text)}{cite(item.evidence)}")
     if plan.surveillance:
         add("")
-        ids = sorted({x for v in plan.surveillance for x in v.evidence})
         basis = f": {md(plan.surveillance_basis)}" if plan.surveillance_basis else ""
-        add(f"**Surveillance**{basis}{cite(ids)}")
+        add(f"**Surveillance**{basis}{cite(surveillance_evidence(plan))}")
         add("")
         add("| Month | Date | Modality | Region |")
         add("|---:|---|---|---|")
@@ -210,8 +207,5 @@ def render_markdown(
     add("---")
     add("")
     add(f"*{md(DISCLAIMER)}*  ")
-    add(
-        f"Generated {md(iso(generated_on(generated)))} · knowledge base reviewed "
-        f"{md(iso(knowledge_reviewed()))} · LMS Board {md(__version__)}"
-    )
+    add(md(cap(provenance(generated_on(generated), knowledge_reviewed()))))
     return "\n".join(out) + "\n"

@@ -14,7 +14,7 @@ from datetime import date, datetime
 
 from fpdf import FPDF
 
-from lms_board import DISCLAIMER, __version__
+from lms_board import DISCLAIMER
 from lms_board.assessment import Assessment, ImagingItem
 from lms_board.case import Case
 from lms_board.decision import BoardDecision
@@ -32,21 +32,28 @@ from lms_board.export.painter import (
     Style,
 )
 from lms_board.export.text import (
+    DECISION_BLANKS,
     MORE,
+    NO_NOT_SUITABLE,
+    NO_QUESTION,
     RefIndex,
+    board_text,
     case_facts,
     decision_facts,
     generated_on,
     history_fitted,
     history_text,
+    imaging_groups,
     iso,
     knowledge_reviewed,
     next_visits,
     one_line,
+    provenance,
     short_handle,
+    surveillance_evidence,
 )
 from lms_board.export.timeline import draw_timeline
-from lms_board.wording import PROMPTS_TITLE, classification_status, option_meta, prompt_label
+from lms_board.wording import PROMPTS_TITLE, cap, classification_status, option_meta, prompt_label
 
 MARGIN_X = 14.0
 MARGIN_TOP = 11.0
@@ -343,7 +350,7 @@ class OnePager:
     # ---- sections -----------------------------------------------------------------------
     def header(self, y: float) -> float:
         p, x, w, c = self.p, self.x, self.w, self.case
-        board = f"Board {iso(c.board_date)}" if c.board_date else "Board date not set"
+        board = board_text(c)
         if not p.dry:
             p.lines(
                 x, y, w * 0.7, ["SARCOMA MULTIDISCIPLINARY TUMOUR BOARD · LEIOMYOSARCOMA"], KICKER
@@ -376,7 +383,7 @@ class OnePager:
 
     def question(self, y: float) -> float:
         p, x, w = self.p, self.x, self.w
-        text = self.question_text or "No question recorded."
+        text = self.question_text or NO_QUESTION
         style = Q_TEXT if self.case.question else dataclasses.replace(Q_TEXT, color=MUTED)
         inner_x, inner_w = x + 5.0, w - 8.0
         lines = p.fit(text, style, inner_w, self.b.question)
@@ -558,7 +565,7 @@ class OnePager:
         y0 = y
         y += self.heading(x, y, w, "Not suitable")
         if not a.not_suitable:
-            y += p.text(x, y, w, "Nothing ruled out.", BODY_MUTED, 1)
+            y += p.text(x, y, w, NO_NOT_SUITABLE, BODY_MUTED, 1)
             return y - y0
         shown = a.not_suitable[: b.not_suitable]
         for n in shown:
@@ -599,13 +606,7 @@ class OnePager:
         return y - y0
 
     def imaging_items(self) -> list[tuple[str, ImagingItem]]:
-        plan = self.a.imaging
-        groups = [
-            ("Staging", plan.staging),
-            ("Biopsy", plan.biopsy),
-            ("Response", plan.response),
-            ("Pitfall", plan.pitfalls),
-        ]
+        groups = imaging_groups(self.a.imaging, short=True)
         out: list[tuple[str, ImagingItem]] = []
         depth = max((len(items) for _, items in groups), default=0)
         for i in range(depth):
@@ -620,7 +621,7 @@ class OnePager:
         basis = one_line(plan.surveillance_basis)
         y += self.heading(x, y, w, "Imaging plan")
         items = self.imaging_list
-        order = ("Staging", "Biopsy", "Response", "Pitfall")
+        order = [title for title, _ in imaging_groups(plan, short=True)]
         # The first item of every section gets in first; they print grouped by section.
         shown = sorted(items[: b.imaging_items], key=lambda li: order.index(li[0]))
         label_w = LABEL_W
@@ -652,7 +653,7 @@ class OnePager:
                 if basis.lower().startswith("surveillance")
                 else ("Surveillance" + (f": {basis}" if basis else ""))
             )
-            ids = sorted({e for v in plan.surveillance for e in v.evidence})
+            ids = surveillance_evidence(plan)
             y += self.cited(x, y, w, title, SUBHEAD, ids, b.imaging_lines) + 0.6
             upcoming = next_visits(plan.surveillance, self.sheet.generated, b.next_visits)
             y += draw_timeline(
@@ -705,7 +706,7 @@ class OnePager:
         else:
             row_h = 6.2
             for i in range(b.write_lines):
-                label = ("Recommendation", "Options / trial", "Follow-up", "Present", "")[min(i, 4)]
+                label = DECISION_BLANKS[i] if i < len(DECISION_BLANKS) else ""
                 if not p.dry:
                     p.lines(inner_x, yy + row_h - 3.4, 26, [label], WRITE)
                     p.hline(inner_x + 26, inner_x + inner_w, yy + row_h - 0.6, color=RULE, w=0.25)
@@ -762,11 +763,8 @@ class OnePager:
         if p.cuts:
             p.lines(x + w / 2, y, w / 2, [SHORTENED], FOOT_I, "R")
         y += FOOT.line_h
-        reviewed = iso(self.sheet.reviewed) if self.sheet.reviewed else "not recorded"
-        info = (
-            f"Generated {iso(self.sheet.generated)} · knowledge base reviewed {reviewed}"
-            f" · LMS Board {__version__} · case {self.case.case_id}"
-        )
+        made = cap(provenance(self.sheet.generated, self.sheet.reviewed))
+        info = f"{made} · case {self.case.case_id}"
         label_w = p.width(self.sheet.page_label, FOOT) + 2
         p.lines(x, y, w - label_w, [p.one_line(info, FOOT, w - label_w - 2)], FOOT)
         p.lines(x + w - label_w, y, label_w, [self.sheet.page_label], FOOT, "R")

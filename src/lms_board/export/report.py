@@ -12,23 +12,34 @@ from datetime import date, datetime
 
 from fpdf import FPDF
 
-from lms_board import DISCLAIMER, __version__
+from lms_board import DISCLAIMER
 from lms_board.assessment import Assessment
 from lms_board.case import Case
 from lms_board.decision import BoardDecision
 from lms_board.export.fonts import NB_ALIAS, Paper, new_pdf
 from lms_board.export.painter import AMBER, MUTED, NAVY, RED, RULE, Painter, Style
 from lms_board.export.text import (
+    DECISION_BLANKS,
+    NO_NOT_SUITABLE,
+    NO_OPTIONS,
+    NO_PROMPTS,
+    NO_QUESTION,
+    TRIALS_CAUTION,
     RefIndex,
+    board_text,
     case_facts,
     clean,
     decision_facts,
     generated_on,
     grade_text,
+    imaging_groups,
     iso,
     knowledge_reviewed,
     one_line,
+    presenter_text,
+    provenance,
     ref_id_text,
+    surveillance_evidence,
 )
 from lms_board.export.timeline import draw_timeline, timeline_height
 from lms_board.wording import (
@@ -168,16 +179,14 @@ class Report:
         f.para(c.case_id, TITLE)
         label = a.classification.label + (" (provisional)" if a.classification.provisional else "")
         f.para(label, Style(11.0, bold=True, color=NAVY, leading=1.4))
-        board = f"Board {iso(c.board_date)}" if c.board_date else "Board date not set"
-        presenter = f"presented by {one_line(c.presenter)}" if c.presenter else "presenter not set"
-        f.para(f"{board} · {presenter} · generated {iso(self.generated)}", SUB)
+        f.para(f"{board_text(c)} · {presenter_text(c)} · generated {iso(self.generated)}", SUB)
         f.gap(2.0)
 
     def question(self) -> None:
         f = self.f
         f.heading("Question for the board")
         text = clean(self.case.question).strip()
-        f.para(text or "No question recorded.", BODY if text else BODY_I)
+        f.para(text or NO_QUESTION, BODY if text else BODY_I)
 
     def case_summary(self) -> None:
         f, c = self.f, self.case
@@ -220,11 +229,28 @@ class Report:
         for fl in a.flags:
             f.bullet(fl.message, mark="▲")
 
+    def section(self, title: str, count: int, empty: str, note: str = "") -> None:
+        """A section's heading with its ``count``, ``note`` in small print, and ``empty``
+        when the count is 0."""
+        f = self.f
+        f.heading(f"{title} ({count})")
+        if note:
+            f.para(note, SMALL)
+        if not count:
+            f.para(empty, BODY_I)
+
+    def entries(self, entries: list[tuple[str, Style, str]]) -> None:
+        """Entries of a title line (in its style) over an indented line of text."""
+        f = self.f
+        for title, style, text in entries:
+            f.ensure(BODY.line_h * 2)
+            f.para(title, style)
+            f.para(one_line(text), BODY, indent=5.0)
+            f.gap(0.8)
+
     def options(self) -> None:
         f, a = self.f, self.a
-        f.heading(f"Options for discussion ({len(a.options)})")
-        if not a.options:
-            f.para("No options listed for this case.", BODY_I)
+        self.section("Options for discussion", len(a.options), NO_OPTIONS)
         for i, o in enumerate(a.options, start=1):
             f.ensure(BODY_B.line_h * 4)
             f.gap(1.0)
@@ -237,36 +263,26 @@ class Report:
 
     def prompts(self) -> None:
         """What the board should consider or do for this patient beside the options."""
-        f, a = self.f, self.a
-        f.heading(f"{PROMPTS_TITLE} ({len(a.prompts)})")
-        if not a.prompts:
-            f.para("Nothing further.", BODY_I)
-        for pr in a.prompts:
-            f.ensure(BODY.line_h * 2)
-            f.para(f"{prompt_label(pr.code)}  {self.cite(pr.evidence)}", BODY_B)
-            f.para(one_line(pr.message), BODY, indent=5.0)
-            f.gap(0.8)
+        a = self.a
+        self.section(PROMPTS_TITLE, len(a.prompts), NO_PROMPTS)
+        self.entries(
+            [
+                (f"{prompt_label(pr.code)}  {self.cite(pr.evidence)}", BODY_B, pr.message)
+                for pr in a.prompts
+            ]
+        )
 
     def not_suitable(self) -> None:
-        f, a = self.f, self.a
-        f.heading(f"Not suitable ({len(a.not_suitable)})")
-        if not a.not_suitable:
-            f.para("Nothing ruled out.", BODY_I)
-        for n in a.not_suitable:
-            f.ensure(BODY.line_h * 2)
-            f.para(f"✗ {n.name}  {self.cite(n.evidence)}", BAD)
-            f.para(one_line(n.reason), BODY, indent=5.0)
-            f.gap(0.8)
+        a = self.a
+        self.section("Not suitable", len(a.not_suitable), NO_NOT_SUITABLE)
+        self.entries(
+            [(f"✗ {n.name}  {self.cite(n.evidence)}", BAD, n.reason) for n in a.not_suitable]
+        )
 
     def trials(self) -> None:
         f, a = self.f, self.a
-        f.heading(f"Trial examples ({len(a.trials)})")
-        f.para(
-            "Examples to screen, not a referral: check eligibility and the registry status first.",
-            SMALL,
-        )
-        if not a.trials:
-            f.para("No trial example for this case.", BODY_I)
+        count = len(a.trials)
+        self.section("Trial examples", count, "No trial example for this case.", TRIALS_CAUTION)
         for t in a.trials:
             f.ensure(BODY.line_h * 4)
             f.gap(1.0)
@@ -287,13 +303,7 @@ class Report:
     def imaging(self) -> None:
         f, plan = self.f, self.a.imaging
         f.heading("Imaging plan")
-        groups = (
-            ("Staging", plan.staging),
-            ("Biopsy", plan.biopsy),
-            ("Response assessment", plan.response),
-            ("Pitfalls", plan.pitfalls),
-        )
-        for title, items in groups:
+        for title, items in imaging_groups(plan):
             if not items:
                 continue
             f.sub(title)
@@ -311,8 +321,8 @@ class Report:
         f.gap(1.5)
         draw_timeline(f.p, f.x, f.y, f.w, plan.surveillance, max_rows=rows)
         f.y += h + 2.0
-        ids = sorted({e for v in plan.surveillance for e in v.evidence})
-        f.sub(f"Schedule ({len(plan.surveillance)} examinations)  {self.cite(ids)}")
+        cited = self.cite(surveillance_evidence(plan))
+        f.sub(f"Schedule ({len(plan.surveillance)} examinations)  {cited}")
         cols = (("Month", 16.0), ("Date", 26.0), ("Modality", 24.0), ("Region", 60.0))
         self._table_row([c for c, _ in cols], [w for _, w in cols], LABEL)
         for v in plan.surveillance:
@@ -337,7 +347,7 @@ class Report:
         f.heading("Board recommendation")
         if self.decision is None:
             f.para("Not recorded yet: to be completed at the meeting.", BODY_I)
-            for label in ("Recommendation", "Options / trial", "Follow-up", "Present"):
+            for label in DECISION_BLANKS:
                 f.ensure(8.0)
                 f.p.lines(f.x, f.y + 3.0, 30.0, [label], SMALL)
                 f.p.hline(f.x + 30.0, f.x + f.w, f.y + 7.0, color=RULE)
@@ -396,10 +406,7 @@ def footed_pdf(paper: Paper, *, title: str, info: str) -> ReportPDF:
 
 def footer_info(what: str, generated: date) -> str:
     """``DEMO-01 · full report · generated 2026-12-03 · knowledge base reviewed … · LMS Board …``"""
-    return (
-        f"{what} · generated {iso(generated)} · knowledge base reviewed "
-        f"{iso(knowledge_reviewed())} · LMS Board {__version__}"
-    )
+    return f"{what} · {provenance(generated, knowledge_reviewed())}"
 
 
 def render_report(

@@ -13,7 +13,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
-from lms_board.assessment import Assessment, EvidenceRef, Grade, Stage, SurveillanceVisit
+from lms_board import __version__
+from lms_board.assessment import (
+    Assessment,
+    EvidenceRef,
+    Grade,
+    ImagingItem,
+    ImagingPlan,
+    Stage,
+    SurveillanceVisit,
+)
 from lms_board.case import Case, NumberedLine, RadiotherapyCourse
 from lms_board.decision import BoardDecision
 from lms_board.wording import DASH, cap, drug_label, ihc_sign, label, marker_label, yes_no
@@ -63,6 +72,55 @@ def knowledge_reviewed() -> date:
     from lms_board.knowledge import knowledge_reviewed_date
 
     return knowledge_reviewed_date()
+
+
+def provenance(generated: date, reviewed: date | None) -> str:
+    """``generated 2026-12-03 · knowledge base reviewed 2026-11-20 · LMS Board 0.1.0``."""
+    kb = iso(reviewed) if reviewed is not None else "not recorded"
+    return f"generated {iso(generated)} · knowledge base reviewed {kb} · LMS Board {__version__}"
+
+
+# --------------------------------------------------------------------------- document parts
+
+#: What the documents print where a section has nothing in it.
+NO_QUESTION = "No question recorded."
+NO_OPTIONS = "No options listed for this case."
+NO_PROMPTS = "Nothing further."
+NO_NOT_SUITABLE = "Nothing ruled out."
+#: Printed with the trial examples of every document.
+TRIALS_CAUTION = (
+    "Examples to screen, not a referral: check eligibility and the registry status first."
+)
+#: The lines of an empty board-recommendation box, filled in at the meeting.
+DECISION_BLANKS = ("Recommendation", "Options / trial", "Follow-up", "Present")
+
+
+def board_text(case: Case) -> str:
+    """``Board 2026-12-10``, or ``Board date not set``."""
+    return f"Board {iso(case.board_date)}" if case.board_date else "Board date not set"
+
+
+def presenter_text(case: Case) -> str:
+    """``presented by Dr A``, or ``presenter not set``."""
+    return f"presented by {one_line(case.presenter)}" if case.presenter else "presenter not set"
+
+
+def imaging_groups(
+    plan: ImagingPlan, *, short: bool = False
+) -> tuple[tuple[str, list[ImagingItem]], ...]:
+    """The imaging plan's item groups in print order, each with its title (``short``: the
+    titles of a narrow label column)."""
+    return (
+        ("Staging", plan.staging),
+        ("Biopsy", plan.biopsy),
+        ("Response" if short else "Response assessment", plan.response),
+        ("Pitfall" if short else "Pitfalls", plan.pitfalls),
+    )
+
+
+def surveillance_evidence(plan: ImagingPlan) -> list[str]:
+    """The evidence ids behind the surveillance schedule, sorted."""
+    return sorted({ref for visit in plan.surveillance for ref in visit.evidence})
 
 
 def grade_text(grade: Grade | None) -> str:

@@ -224,35 +224,33 @@ def _widget(
     )
 
 
+def _model_widget(
+    key: str,
+    kind: FieldKind,
+    section: str,
+    held_by: tuple[type[BaseModel], str],
+    *,
+    label_text: str | None = None,
+    help: str = "",
+) -> FormField:
+    """The widget ``key`` of the model field ``held_by`` (model, name): its bounds and choices."""
+    bounds, choices = model_bounds(*held_by), model_choices(*held_by)
+    return _widget(key, kind, section, bounds, choices, label_text=label_text, help=help)
+
+
 def case_field(
     path: str, kind: FieldKind, section: str, *, help: str = "", label_text: str | None = None
 ) -> FormField:
     """The widget of a case field, its label, bounds and choices read from the model."""
-    model, name = model_field(path)
-    return _widget(
-        path,
-        kind,
-        section,
-        model_bounds(model, name),
-        model_choices(model, name),
-        label_text=label_text,
-        help=help,
-    )
+    return _model_widget(path, kind, section, model_field(path), label_text=label_text, help=help)
 
 
 def row_field(
     model: type[BaseModel], list_key: str, key: str, kind: FieldKind, *, help: str = ""
 ) -> FormField:
     """A field of a list row (``key`` is the row model's field name)."""
-    return _widget(
-        key,
-        kind,
-        "",
-        model_bounds(model, key),
-        model_choices(model, key),
-        label_text=field_label(f"{list_key}[].{key}"),
-        help=help,
-    )
+    label_text = field_label(f"{list_key}[].{key}")
+    return _model_widget(key, kind, "", (model, key), label_text=label_text, help=help)
 
 
 # --------------------------------------------------------------------------- the form
@@ -327,12 +325,11 @@ FIELDS: tuple[FormField, ...] = (
     _F("pathology.necrosis_percent", "float", "Pathology"),
     _F("pathology.reported_grade", "int", "Pathology"),
     *(
-        _widget(
+        _model_widget(
             f"pathology.ihc.{m}",
             "enum",
             "Pathology",
-            model_bounds(*model_field("pathology.ihc")),
-            model_choices(*model_field("pathology.ihc")),
+            model_field("pathology.ihc"),
             label_text=marker_label(m),
         )
         for m in COMMON_IHC
@@ -467,17 +464,14 @@ TREATMENT_LINES = ListEditor(
     ),
     help="One row per regimen, oldest first.",
 )
-_DOSE = _dict_value_bounds(_TL, "doses_mg_m2")
 #: A cumulative dose of one drug of a treatment line (mg/m²), bounds from the model.
-DOSE_FIELD = FormField(
+DOSE_FIELD = _widget(
     "dose",
-    "Total dose (mg/m²)",
     "float",
     "",
-    min=_DOSE.min,
-    max=_DOSE.max,
-    max_chars=NUMBER_CHARS,
-    min_exclusive=_DOSE.min_exclusive,
+    _dict_value_bounds(_TL, "doses_mg_m2"),
+    (),
+    label_text="Total dose (mg/m²)",
 )
 RADIOTHERAPY_COURSES = ListEditor(
     _RT_KEY,

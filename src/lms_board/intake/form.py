@@ -25,7 +25,7 @@ from typing import Any
 
 from lms_board.case import SCHEMA_VERSION, Case
 from lms_board.case_rules import at, rule_for
-from lms_board.drugs import drug_vocabulary
+from lms_board.drugs import CYTOTOXIC_CLASSES, drug_vocabulary
 from lms_board.intake.fields import (
     COMMON_IHC,
     DOSE_FIELD,
@@ -134,17 +134,7 @@ def move_row_up(form: dict[str, Any], editor: ListEditor, row: str) -> None:
 
 
 #: Drug classes dosed by body surface area: a total in mg/m² means something for them.
-BSA_DOSED_CLASSES = frozenset(
-    {
-        "anthracycline",
-        "alkylating agent",
-        "antimetabolite",
-        "taxane",
-        "microtubule inhibitor",
-        "trabectedin-class",
-        "other",
-    }
-)
+BSA_DOSED_CLASSES = CYTOTOXIC_CLASSES | {"other"}
 
 
 def dose_drugs(form: Mapping[str, Any], row: str) -> list[str]:

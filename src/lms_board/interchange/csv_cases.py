@@ -23,7 +23,7 @@ import json
 import math
 import types
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
@@ -31,7 +31,7 @@ from pydantic import BaseModel
 
 from lms_board.case import Case
 from lms_board.case_v1 import CaseV1
-from lms_board.interchange.result import ImportResult
+from lms_board.interchange.result import ImportResult, upload_text
 
 ColumnKind = Literal[
     "text", "int", "float", "value", "bool", "list", "choices", "ihc", "metastases", "json"
@@ -323,26 +323,27 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not allowed")
 
 
+def _list(cell: str) -> list[str]:
+    return [_unescape(item) for item in _items(cell)]
+
+
+#: How a cell of each kind of column is read ("text" as typed, "value" trimmed).
+CELL_READERS: dict[ColumnKind, Callable[[str], Any]] = {
+    "text": str,
+    "value": str.strip,
+    "bool": _bool,
+    "list": _list,
+    "choices": _choices,
+    "json": _json_list,
+    "ihc": _ihc,
+    "metastases": _metastases,
+    "int": _int,
+    "float": _float,
+}
+
+
 def _convert(column: CsvColumn, cell: str) -> Any:
-    if column.kind == "text":
-        return cell
-    if column.kind == "bool":
-        return _bool(cell)
-    if column.kind == "list":
-        return [_unescape(item) for item in _items(cell)]
-    if column.kind == "choices":
-        return _choices(cell)
-    if column.kind == "json":
-        return _json_list(cell)
-    if column.kind == "ihc":
-        return _ihc(cell)
-    if column.kind == "metastases":
-        return _metastases(cell)
-    if column.kind == "int":
-        return _int(cell)
-    if column.kind == "float":
-        return _float(cell)
-    return cell.strip()
+    return CELL_READERS[column.kind](cell)
 
 
 def _put(data: dict[str, Any], dotted: str, value: Any) -> None:
@@ -381,17 +382,9 @@ def row_to_case_dict(
 def read_csv_cases(data: str | bytes, source: str = "upload.csv") -> ImportResult:
     """Every row of a CSV sheet as a case, or as errors naming the row and the field."""
     result = ImportResult()
-    if isinstance(data, bytes):
-        if len(data) > MAX_CSV_BYTES:
-            result.add_error(source, "", f"file larger than {MAX_CSV_BYTES // 2**20} MB")
-            return result
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            result.add_error(source, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})")
-            return result
-    else:
-        text = data.removeprefix("\ufeff")
+    text = upload_text(data, source, result, MAX_CSV_BYTES)
+    if text is None:
+        return result
     if len(text) > MAX_HEADER_CHARS and "\n" not in text[:MAX_HEADER_CHARS]:
         result.add_error(
             source,

@@ -35,7 +35,7 @@ from fhir.resources.R4B.medicationstatement import MedicationStatement
 from fhir.resources.R4B.observation import Observation
 from fhir.resources.R4B.patient import Patient
 from fhir.resources.R4B.procedure import Procedure
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from lms_board.case import Case, MetastasisSite
 from lms_board.interchange.result import ImportResult
@@ -170,6 +170,23 @@ def _concept(code: tuple[str, str, str]) -> dict[str, Any]:
     return {"coding": [_coding(code)], "text": code[2]}
 
 
+def _entry(url: str, kind: type[BaseModel], body: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """``(fullUrl, resource)``: ``body`` validated as the FHIR resource ``kind``, as JSON."""
+    return url, kind.model_validate(body).model_dump(mode="json", exclude_none=True)
+
+
+def _quantity(value: float, unit: str, code: str | None = None) -> dict[str, Any]:
+    """A UCUM quantity (``code``: the UCUM code when it is not the unit as written)."""
+    return {"value": value, "unit": unit, "system": UCUM, "code": code or unit}
+
+
+def _note(body: dict[str, Any], text: str | None) -> None:
+    """Add ``text`` to ``body`` as its note, when there is any."""
+    note = fhir_text(text)
+    if note is not None:
+        body["note"] = [{"text": note}]
+
+
 def _observation(
     case_id: str,
     role: str,
@@ -188,7 +205,7 @@ def _observation(
         "subject": {"reference": patient_url},
         **value,
     }
-    return url, Observation.model_validate(body).model_dump(mode="json", exclude_none=True)
+    return _entry(url, Observation, body)
 
 
 def case_resources(case: Case) -> list[tuple[str, dict[str, Any]]]:
@@ -197,12 +214,8 @@ def case_resources(case: Case) -> list[tuple[str, dict[str, Any]]]:
 
     cid = case.case_id
     patient_id, patient_url = _urn(cid, "patient")
-    patient = Patient.model_validate(
-        {"resourceType": "Patient", "id": patient_id, "gender": case.patient.sex.value}
-    )
-    entries: list[tuple[str, dict[str, Any]]] = [
-        (patient_url, patient.model_dump(mode="json", exclude_none=True))
-    ]
+    patient = {"resourceType": "Patient", "id": patient_id, "gender": case.patient.sex.value}
+    entries: list[tuple[str, dict[str, Any]]] = [_entry(patient_url, Patient, patient)]
     entries.append(
         _observation(
             cid,
@@ -210,7 +223,7 @@ def case_resources(case: Case) -> list[tuple[str, dict[str, Any]]]:
             patient_url,
             AGE,
             "social-history",
-            valueQuantity={"value": case.patient.age, "unit": "years", "system": UCUM, "code": "a"},
+            valueQuantity=_quantity(case.patient.age, "years", "a"),
         )
     )
     primary_id, primary_url = _urn(cid, "primary")
@@ -238,9 +251,7 @@ def case_resources(case: Case) -> list[tuple[str, dict[str, Any]]]:
         "bodySite": [body_site],
         "subject": {"reference": patient_url},
     }
-    entries.append(
-        (primary_url, Condition.model_validate(primary).model_dump(mode="json", exclude_none=True))
-    )
+    entries.append(_entry(primary_url, Condition, primary))
     stage = assess(case).stage
     if stage.group:
         code = (
@@ -272,12 +283,7 @@ def case_resources(case: Case) -> list[tuple[str, dict[str, Any]]]:
                 component=[
                     {
                         "code": _concept(GREATEST_DIMENSION),
-                        "valueQuantity": {
-                            "value": case.tumor.size_cm,
-                            "unit": "cm",
-                            "system": UCUM,
-                            "code": "cm",
-                        },
+                        "valueQuantity": _quantity(case.tumor.size_cm, "cm"),
                     }
                 ],
             )
@@ -307,12 +313,7 @@ def case_resources(case: Case) -> list[tuple[str, dict[str, Any]]]:
             "bodySite": [{"coding": codings, "text": met.site.value.replace("_", " ")}],
             "subject": {"reference": patient_url},
         }
-        entries.append(
-            (
-                met_url,
-                Condition.model_validate(secondary).model_dump(mode="json", exclude_none=True),
-            )
-        )
+        entries.append(_entry(met_url, Condition, secondary))
     entries += _treatment_line_resources(case, patient_url, primary_url)
     entries += _radiotherapy_resources(case, patient_url, primary_url)
     entries += _comorbidity_resources(case, patient_url)
@@ -351,7 +352,7 @@ def _treatment_line_resources(
             item: dict[str, Any] = {"itemCodeableConcept": _code(DRUG_SYSTEM, drug)}
             dose = tl.doses_mg_m2.get(drug)
             if dose is not None:
-                quantity = {"value": dose, "unit": "mg/m2", "system": UCUM, "code": "mg/m2"}
+                quantity = _quantity(dose, "mg/m2")
                 item["extension"] = [_extension(CUMULATIVE_DOSE_EXT, valueQuantity=quantity)]
             ingredients.append(item)
         for other in tl.other_drugs:
@@ -391,11 +392,8 @@ def _treatment_line_resources(
         period = _period(tl.start_date, tl.end_date)
         if period:
             body["effectivePeriod"] = period
-        note = fhir_text(tl.note)
-        if note is not None:
-            body["note"] = [{"text": note}]
-        resource = MedicationStatement.model_validate(body)
-        out.append((url, resource.model_dump(mode="json", exclude_none=True)))
+        _note(body, tl.note)
+        out.append(_entry(url, MedicationStatement, body))
     return out
 
 
@@ -412,8 +410,7 @@ def _radiotherapy_resources(
         if rt.technique is not None:
             extensions.append(_extension(RT_TECHNIQUE_EXT, valueCode=rt.technique.value))
         if rt.dose_gy is not None:
-            dose = {"value": rt.dose_gy, "unit": "Gy", "system": UCUM, "code": "Gy"}
-            extensions.append(_extension(RT_DOSE_EXT, valueQuantity=dose))
+            extensions.append(_extension(RT_DOSE_EXT, valueQuantity=_quantity(rt.dose_gy, "Gy")))
         if rt.fractions is not None:
             extensions.append(_extension(RT_FRACTIONS_EXT, valueInteger=rt.fractions))
         body: dict[str, Any] = {
@@ -436,8 +433,7 @@ def _radiotherapy_resources(
         period = _period(rt.start_date, rt.end_date)
         if period:
             body["performedPeriod"] = period
-        resource = Procedure.model_validate(body)
-        out.append((url, resource.model_dump(mode="json", exclude_none=True)))
+        out.append(_entry(url, Procedure, body))
     return out
 
 
@@ -447,8 +443,9 @@ def _comorbidity_resources(case: Case, patient_url: str) -> list[tuple[str, dict
         rid, url = _urn(case.case_id, f"comorbidity/{i}")
         extensions = [_extension(ORDER_EXT, valueInteger=i)]
         if c.egfr_ml_min is not None:
-            egfr = {"value": c.egfr_ml_min, "unit": "mL/min", "system": UCUM, "code": "mL/min"}
-            extensions.append(_extension(EGFR_EXT, valueQuantity=egfr))
+            extensions.append(
+                _extension(EGFR_EXT, valueQuantity=_quantity(c.egfr_ml_min, "mL/min"))
+            )
         body: dict[str, Any] = {
             "resourceType": "Condition",
             "id": rid,
@@ -459,11 +456,8 @@ def _comorbidity_resources(case: Case, patient_url: str) -> list[tuple[str, dict
         }
         if c.severity is not None:
             body["severity"] = _code(SEVERITY_SYSTEM, c.severity.value)
-        note = fhir_text(c.note)
-        if note is not None:
-            body["note"] = [{"text": note}]
-        resource = Condition.model_validate(body)
-        out.append((url, resource.model_dump(mode="json", exclude_none=True)))
+        _note(body, c.note)
+        out.append(_entry(url, Condition, body))
     return out
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from lms_board.case import CaseError, parse_case
 from lms_board.interchange.fhir_bundle import is_fhir_bundle, read_fhir_bundle
-from lms_board.interchange.result import ImportResult
+from lms_board.interchange.result import ImportResult, upload_text
 from lms_board.strict_json import DuplicateKeyError, reject_constant, unique_keys
 
 MAX_JSON_BYTES = 20 * 1024 * 1024
@@ -22,17 +22,9 @@ def read_json_cases(data: str | bytes, source: str = "upload.json") -> ImportRes
     if len(data) > MAX_JSON_BYTES:
         result.add_error(source, "", f"file larger than {MAX_JSON_BYTES // 2**20} MB")
         return result
-    if isinstance(data, bytes):
-        if not data.strip():
-            result.add_error(source, "", "the file is empty")
-            return result
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            result.add_error(source, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})")
-            return result
-    else:
-        text = data.removeprefix("\ufeff")
+    text = upload_text(data, source, result, MAX_JSON_BYTES)
+    if text is None:
+        return result
     if not text.strip():
         result.add_error(source, "", "the file is empty")
         return result
@@ -49,21 +41,9 @@ def read_json_cases(data: str | bytes, source: str = "upload.json") -> ImportRes
     if isinstance(decoded, dict):
         _add(result, decoded, source, "")
     elif isinstance(decoded, list):
-        seen: dict[str, int] = {}
+        seen: dict[str, str] = {}
         for number, item in enumerate(decoded, start=1):
-            where = f"item {number}"
-            before = len(result.cases)
-            _add(result, item, source, where)
-            if len(result.cases) > before:
-                case_id = result.cases[-1].case_id
-                if case_id in seen:
-                    result.cases.pop()
-                    result.origins.pop()
-                    result.add_error(
-                        source, where, f"case_id: {case_id!r} already in item {seen[case_id]}"
-                    )
-                else:
-                    seen[case_id] = number
+            result.add_parsed(item, [], source=source, where=f"item {number}", seen=seen)
     else:
         result.add_error(
             source, "", f"expected a case object or a list of cases, not {type(decoded).__name__}"

@@ -29,6 +29,21 @@ class ImportIssue:
         return f"{self.source}: {self}" if self.source else str(self)
 
 
+def upload_text(data: str | bytes, source: str, result: ImportResult, max_bytes: int) -> str | None:
+    """The text of a file as read (UTF-8, a byte-order mark dropped), or ``None`` with the
+    reason added to ``result`` (larger than ``max_bytes``, not UTF-8)."""
+    if not isinstance(data, bytes):
+        return data.removeprefix("\ufeff")
+    if len(data) > max_bytes:
+        result.add_error(source, "", f"file larger than {max_bytes // 2**20} MB")
+        return None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        result.add_error(source, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})")
+        return None
+
+
 @dataclass(slots=True)
 class ImportResult:
     """The cases that validated, and an :class:`ImportIssue` for everything that did not."""

@@ -66,19 +66,8 @@ def evidence_refs(ids: Iterable[str]) -> dict[str, EvidenceRef]:
     unknown = [i for i in wanted if i not in kb.evidence]
     if unknown:
         raise KeyError(f"unknown evidence id(s): {', '.join(unknown)}")
-    out: dict[str, EvidenceRef] = {}
-    for i in wanted:
-        e = kb.evidence[i]
-        out[i] = EvidenceRef(
-            citation=e.citation,
-            pmid=e.pmid,
-            doi=e.doi,
-            url=e.url,
-            kind=e.kind,
-            year=e.year,
-            take_away=e.take_away,
-        )
-    return out
+    shown = set(EvidenceRef.model_fields)  # what an assessment carries of a record
+    return {i: EvidenceRef(**kb.evidence[i].model_dump(include=shown)) for i in wanted}
 
 
 class HasEvidence(Protocol):

@@ -14,7 +14,7 @@ curated trials' status and as-of date without touching the packaged files.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -147,12 +147,9 @@ def _records(file: str, raw: Any, model: type[M], id_key: str, *, where: str = "
 def _check_conditions(
     file: str, rid: str, c: Conditions, drugs: Mapping[str, DrugRecord] | None = None
 ) -> None:
-    unknown = [d for d in c.prior_drugs_excluded if drugs is not None and d not in drugs]
-    if unknown:
-        raise KnowledgeError(
-            f"{file}: record '{rid}': applies.prior_drugs_excluded names unknown drug(s) "
-            f"{', '.join(unknown)} (not in drugs.yaml)"
-        )
+    if drugs is not None:
+        what = "applies.prior_drugs_excluded names unknown drug(s)"
+        _check_known(file, rid, what, c.prior_drugs_excluded, drugs, "drugs.yaml")
     pairs = (
         ("line_min", c.line_min, "line_max", c.line_max),
         ("age_min", c.age_min, "age_max", c.age_max),
@@ -163,22 +160,23 @@ def _check_conditions(
             raise KnowledgeError(f"{file}: record '{rid}': applies.{lo_name} > applies.{hi_name}")
 
 
-def _check_evidence(file: str, rid: str, ids: Iterable[str], known: Mapping[str, object]) -> None:
-    missing = [e for e in ids if e not in known]
+def _check_known(
+    file: str, rid: str, what: str, ids: Iterable[str], known: Container[str], source: str = ""
+) -> None:
+    """Refuse a record naming ids that are not ``known``: ``{file}: record '{rid}': {what}
+    a, b (not in {source})``."""
+    missing = [i for i in ids if i not in known]
     if missing:
-        raise KnowledgeError(
-            f"{file}: record '{rid}': unknown evidence id(s) {', '.join(missing)} "
-            "(not in evidence.yaml)"
-        )
+        tail = f" (not in {source})" if source else ""
+        raise KnowledgeError(f"{file}: record '{rid}': {what} {', '.join(missing)}{tail}")
+
+
+def _check_evidence(file: str, rid: str, ids: Iterable[str], known: Mapping[str, object]) -> None:
+    _check_known(file, rid, "unknown evidence id(s)", ids, known, "evidence.yaml")
 
 
 def _check_option(o: OptionRecord, drugs: Mapping[str, DrugRecord]) -> None:
-    unknown = [d for d in o.drugs if d not in drugs]
-    if unknown:
-        raise KnowledgeError(
-            f"options.yaml: record '{o.id}': unknown drug(s) {', '.join(unknown)} "
-            "(not in drugs.yaml)"
-        )
+    _check_known("options.yaml", o.id, "unknown drug(s)", o.drugs, drugs, "drugs.yaml")
     has_anthracycline = any(drugs[d].anthracycline for d in o.drugs)
     if o.anthracycline != has_anthracycline:
         raise KnowledgeError(
@@ -198,22 +196,14 @@ def _check_prompt(p: PromptRecord, option_ids: set[str]) -> None:
             f"allowed: {', '.join(PROMPT_PLACEHOLDERS)}"
         ) from None
     for c in p.when:
-        unknown = [i for i in c.offered_option_ids if i not in option_ids]
-        if unknown:
-            raise KnowledgeError(
-                f"prompts.yaml: record '{p.code}': unknown option id(s) {', '.join(unknown)}"
-            )
+        what = "unknown option id(s)"
+        _check_known("prompts.yaml", p.code, what, c.offered_option_ids, option_ids)
         _check_conditions("prompts.yaml", p.code, c)
 
 
 def _with_arm_flags(t: TrialRecord, drugs: Mapping[str, DrugRecord]) -> TrialRecord:
     """Check every arm's drugs against ``drugs.yaml`` and derive ``anthracycline_arm``."""
-    unknown = [d for d in t.arm_drugs if d not in drugs]
-    if unknown:
-        raise KnowledgeError(
-            f"trials.yaml: record '{t.nct}': unknown arm drug(s) {', '.join(unknown)} "
-            "(not in drugs.yaml)"
-        )
+    _check_known("trials.yaml", t.nct, "unknown arm drug(s)", t.arm_drugs, drugs, "drugs.yaml")
     derived = any(drugs[d].anthracycline for d in t.arm_drugs)
     if t.anthracycline_arm and not derived:
         raise KnowledgeError(
@@ -256,12 +246,8 @@ def load_knowledge(directory: Path | None = None, overlay: Path | None = None) -
     for t in trials:
         _check_evidence("trials.yaml", t.nct, t.evidence, ev)
         _check_conditions("trials.yaml", t.nct, t.applies, drug_map)
-        unknown_options = [i for i in t.context_for if i not in option_ids]
-        if unknown_options:
-            raise KnowledgeError(
-                f"trials.yaml: record '{t.nct}': context_for names unknown option id(s) "
-                + ", ".join(unknown_options)
-            )
+        what = "context_for names unknown option id(s)"
+        _check_known("trials.yaml", t.nct, what, t.context_for, option_ids)
     prompts = _records("prompts.yaml", _read_yaml(base / "prompts.yaml"), PromptRecord, "code")
     for p in prompts:
         _check_evidence("prompts.yaml", p.code, p.evidence, ev)

@@ -15,7 +15,19 @@ from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, Row, delete, func, insert, select, text, update
+from sqlalchemy import (
+    Column,
+    Engine,
+    Row,
+    Select,
+    Table,
+    delete,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
@@ -46,6 +58,7 @@ from lms_board.store.records import (
     DeletedCase,
     StoredCase,
     check_status,
+    from_row,
 )
 
 _ACTION = re.compile(r"[A-Za-z][A-Za-z0-9_.-]{0,39}")
@@ -234,25 +247,12 @@ class CaseStore:
                 current = _get(conn, case.case_id)
                 assert current is not None
                 raise StaleVersionError(current=current, attempted=case, base_version=base_version)
-            stored = _get(conn, case.case_id)
-            assert stored is not None
-            _insert_version(conn, stored)
-            _audit(
-                conn,
-                now,
-                actor,
-                UPDATE,
-                case.case_id,
-                f"version {base_version} -> {stored.version}",
-            )
+            stored = _new_version(conn, case.case_id)
+            changed = f"version {base_version} -> {stored.version}"
+            _audit(conn, now, actor, UPDATE, case.case_id, changed)
             if stored.status != before.status:
                 _audit(
-                    conn,
-                    now,
-                    actor,
-                    STATUS_CHANGE,
-                    case.case_id,
-                    f"{before.status} -> {stored.status} (version {stored.version})",
+                    conn, now, actor, STATUS_CHANGE, case.case_id, _status_change(before, stored)
                 )
         return stored
 
@@ -332,18 +332,11 @@ class CaseStore:
                     updated_by=actor,
                 )
             )
-            stored = _get(conn, case_id)
-            assert stored is not None
-            _insert_version(conn, stored)
-            _audit(
-                conn,
-                now,
-                actor,
-                RESTORE,
-                case_id,
-                f"deleted by {row.deleted_by} at {row.deleted_at:%Y-%m-%d %H:%M} UTC; "
-                f"restored as version {stored.version}",
+            stored = _new_version(conn, case_id)
+            restored = (
+                f"{_deleted(row.deleted_by, row.deleted_at)}; restored as version {stored.version}"
             )
+            _audit(conn, now, actor, RESTORE, case_id, restored)
         return stored
 
     def purge_expired(
@@ -371,35 +364,22 @@ class CaseStore:
                     conn.execute(delete(table).where(table.c.case_id == row.id))
                 conn.execute(delete(t.case_versions).where(t.case_versions.c.case_id == row.id))
                 conn.execute(delete(c).where(c.c.id == row.id))
-                _audit(
-                    conn,
-                    at,
-                    actor,
-                    PURGE,
-                    row.id,
-                    f"version {row.version}, deleted by {row.deleted_by} at "
-                    f"{row.deleted_at:%Y-%m-%d %H:%M} UTC, more than {days} days ago",
-                )
+                deleted = _deleted(row.deleted_by, row.deleted_at)
+                purged = f"version {row.version}, {deleted}, more than {days} days ago"
+                _audit(conn, at, actor, PURGE, row.id, purged)
         return [row.id for row in rows]
 
     def versions(self, case_id: str) -> list[StoredCase]:
         """Every saved version of a case, oldest first (empty if the case is unknown)."""
-        v = t.case_versions
-        query = (
-            select(v, t.cases.c.created_at)
-            .join(t.cases, t.cases.c.id == v.c.case_id)
-            .where(v.c.case_id == case_id)
-            .order_by(v.c.version)
-        )
+        query = history_query(t.case_versions.c.case_id, t.cases, case_id)
         with self._read() as conn:
             return [
-                StoredCase(
-                    case_id=row.case_id,
+                from_row(
+                    StoredCase,
+                    row,
                     case=parse_case(row.case_json),
-                    version=row.version,
                     status=check_status(row.status),
                     board_date=_board_date(row.case_json),
-                    created_at=row.created_at,
                     updated_at=row.saved_at,
                     updated_by=row.saved_by,
                 )
@@ -556,17 +536,7 @@ class CaseStore:
         if case_id is not None:
             query = query.where(a.c.case_id == case_id)
         with self._read() as conn:
-            return [
-                AuditEntry(
-                    id=row.id,
-                    at=row.at,
-                    user=row.username,
-                    action=row.action,
-                    case_id=row.case_id,
-                    detail=row.detail,
-                )
-                for row in conn.execute(query)
-            ]
+            return [from_row(AuditEntry, row, user=row.username) for row in conn.execute(query)]
 
     # -- demo data ----------------------------------------------------------------------
 
@@ -607,16 +577,24 @@ def _board_date(case_json: Mapping[str, Any]) -> date | None:
 
 
 def _stored(row: Row[Any]) -> StoredCase:
-    return StoredCase(
+    return from_row(
+        StoredCase,
+        row,
         case_id=row.id,
         case=parse_case(row.case_json),
-        version=row.version,
         status=check_status(row.status),
-        board_date=row.board_date,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        updated_by=row.updated_by,
-        incarnation=row.incarnation,
+    )
+
+
+def history_query(owner: Column[str], head: Table, key: str) -> Select[Any]:
+    """Every saved version of one document, oldest first: the rows of ``owner``'s versions
+    table whose ``owner`` is ``key``, with the ``created_at`` of its ``head`` row."""
+    versions = owner.table
+    return (
+        select(versions, head.c.created_at)
+        .join(head, head.c.id == owner)
+        .where(owner == key)
+        .order_by(versions.c.version)
     )
 
 
@@ -658,17 +636,8 @@ def change_status(
         .where(t.cases.c.id == row.id, t.cases.c.version == row.version)
         .values(status=status, version=row.version + 1, updated_at=now, updated_by=actor)
     )
-    stored = _get(conn, row.id)
-    assert stored is not None
-    _insert_version(conn, stored)
-    _audit(
-        conn,
-        now,
-        actor,
-        STATUS_CHANGE,
-        row.id,
-        f"{row.status} -> {status} (version {stored.version})",
-    )
+    stored = _new_version(conn, row.id)
+    _audit(conn, now, actor, STATUS_CHANGE, row.id, _status_change(row, stored))
     return stored
 
 
@@ -689,11 +658,27 @@ def _insert_case(
             incarnation=uuid.uuid4().hex,
         )
     )
-    stored = _get(conn, case.case_id)
-    assert stored is not None
-    _insert_version(conn, stored)
+    stored = _new_version(conn, case.case_id)
     _audit(conn, now, actor, CREATE, case.case_id, f"{detail}, status {status}")
     return stored
+
+
+def _new_version(conn: Connection, case_id: str) -> StoredCase:
+    """The case as just written to its row, kept as a version in ``case_versions`` too."""
+    stored = _get(conn, case_id)
+    assert stored is not None
+    _insert_version(conn, stored)
+    return stored
+
+
+def _status_change(before: Row[Any] | StoredCase, after: StoredCase) -> str:
+    """``ready -> discussed (version 4)``, for the audit log."""
+    return f"{before.status} -> {after.status} (version {after.version})"
+
+
+def _deleted(by: str, at: datetime) -> str:
+    """``deleted by alice at 2026-12-01 09:30 UTC``, for the audit log."""
+    return f"deleted by {by} at {at:%Y-%m-%d %H:%M} UTC"
 
 
 def _insert_version(conn: Connection, stored: StoredCase) -> None:

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import Row, func, insert, select, update
+from sqlalchemy import Row, Select, Table, func, insert, select, update
 from sqlalchemy.engine import Connection, CursorResult
 from sqlalchemy.exc import IntegrityError
 
@@ -39,6 +39,7 @@ from lms_board.store.case_store import (
     _live_row,
     _now,
     change_status,
+    history_query,
 )
 from lms_board.store.errors import (
     ActionNotFoundError,
@@ -56,6 +57,7 @@ from lms_board.store.meeting_records import (
     StoredImplementation,
     StoredMeeting,
 )
+from lms_board.store.records import from_row
 
 MEETING_CREATE, MEETING_UPDATE, MEETING_MOVE = "meeting.create", "meeting.update", "meeting.move"
 DECISION, SIGN_OFF = "meeting.decision", "meeting.sign_off"
@@ -161,22 +163,15 @@ class MeetingStore:
 
     def meeting_versions(self, meeting_id: str) -> list[StoredMeeting]:
         """Every saved version of a meeting, oldest first."""
-        v = t.meeting_versions
-        query = (
-            select(v, t.meetings.c.created_at)
-            .join(t.meetings, t.meetings.c.id == v.c.meeting_id)
-            .where(v.c.meeting_id == meeting_id)
-            .order_by(v.c.version)
-        )
+        query = history_query(t.meeting_versions.c.meeting_id, t.meetings, meeting_id)
         with self.cases.reading() as conn:
             return [
-                StoredMeeting(
-                    row.meeting_id,
-                    Meeting.model_validate(row.meeting_json),
-                    row.version,
-                    row.created_at,
-                    row.saved_at,
-                    row.saved_by,
+                from_row(
+                    StoredMeeting,
+                    row,
+                    meeting=Meeting.model_validate(row.meeting_json),
+                    updated_at=row.saved_at,
+                    updated_by=row.saved_by,
                 )
                 for row in conn.execute(query)
             ]
@@ -482,14 +477,9 @@ class MeetingStore:
         owner: str | None = None,
     ) -> list[StoredAction]:
         """Follow-up actions, filtered by meeting, case and owner, in the order added."""
-        a = t.meeting_actions
-        query = select(a).order_by(a.c.id)
-        if meeting_id is not None:
-            query = query.where(a.c.meeting_id == meeting_id)
-        if case_id is not None:
-            query = query.where(a.c.case_id == case_id)
-        if owner is not None:
-            query = query.where(a.c.owner == owner)
+        query = _in_order_added(
+            t.meeting_actions, meeting_id=meeting_id, case_id=case_id, owner=owner
+        )
         with self.cases.reading() as conn:
             return [_stored_action(row) for row in conn.execute(query)]
 
@@ -538,17 +528,22 @@ class MeetingStore:
         self, *, meeting_id: str | None = None, case_id: str | None = None
     ) -> list[StoredImplementation]:
         """Implementation records (every one, oldest first; the last per case counts)."""
-        ci = t.case_implementations
-        query = select(ci).order_by(ci.c.id)
-        if meeting_id is not None:
-            query = query.where(ci.c.meeting_id == meeting_id)
-        if case_id is not None:
-            query = query.where(ci.c.case_id == case_id)
+        query = _in_order_added(t.case_implementations, meeting_id=meeting_id, case_id=case_id)
         with self.cases.reading() as conn:
             return [_stored_implementation(row) for row in conn.execute(query)]
 
 
 # -- row helpers --------------------------------------------------------------------------
+
+
+def _in_order_added(table: Table, **equal: object) -> Select[Any]:
+    """The rows of ``table`` in the order added, filtered on each column given a value (a
+    column given ``None`` is not filtered)."""
+    query = select(table).order_by(table.c.id)
+    for column, value in equal.items():
+        if value is not None:
+            query = query.where(table.c[column] == value)
+    return query
 
 
 def _meeting_row(conn: Connection, meeting_id: str, *, lock: bool = False) -> Row[Any] | None:
@@ -571,13 +566,8 @@ def _meeting_or_fail(conn: Connection, meeting_id: str) -> StoredMeeting:
 
 
 def _stored_meeting(row: Row[Any]) -> StoredMeeting:
-    return StoredMeeting(
-        meeting_id=row.id,
-        meeting=Meeting.model_validate(row.meeting_json),
-        version=row.version,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        updated_by=row.updated_by,
+    return from_row(
+        StoredMeeting, row, meeting_id=row.id, meeting=Meeting.model_validate(row.meeting_json)
     )
 
 
@@ -618,18 +608,7 @@ def _insert_meeting_version(conn: Connection, stored: StoredMeeting) -> None:
 
 
 def _stored_decision(row: Row[Any]) -> StoredDecision:
-    return StoredDecision(
-        meeting_id=row.meeting_id,
-        case_id=row.case_id,
-        version=row.version,
-        decision=MeetingDecision.model_validate(row.decision_json),
-        case_version=row.case_version,
-        recorded_at=row.recorded_at,
-        recorded_by=row.recorded_by,
-        signed_at=row.signed_at,
-        signed_by=row.signed_by,
-        signer_name=row.signer_name,
-    )
+    return from_row(StoredDecision, row, decision=MeetingDecision.model_validate(row.decision_json))
 
 
 def _latest_decision(conn: Connection, meeting_id: str, case_id: str) -> StoredDecision | None:
@@ -689,29 +668,9 @@ def _inserted_id(result: CursorResult[Any]) -> int:
 
 
 def _stored_action(row: Row[Any]) -> StoredAction:
-    return StoredAction(
-        id=row.id,
-        meeting_id=row.meeting_id,
-        case_id=row.case_id,
-        text=row.text,
-        owner=row.owner,
-        due=row.due_date,
-        status=check_action_status(row.status),
-        version=row.version,
-        created_at=row.created_at,
-        created_by=row.created_by,
-        updated_at=row.updated_at,
-        updated_by=row.updated_by,
-    )
+    return from_row(StoredAction, row, due=row.due_date, status=check_action_status(row.status))
 
 
 def _stored_implementation(row: Row[Any]) -> StoredImplementation:
-    return StoredImplementation(
-        id=row.id,
-        meeting_id=row.meeting_id,
-        case_id=row.case_id,
-        decision_version=row.decision_version,
-        implementation=Implementation.model_validate(row.implementation_json),
-        recorded_at=row.recorded_at,
-        recorded_by=row.recorded_by,
-    )
+    implementation = Implementation.model_validate(row.implementation_json)
+    return from_row(StoredImplementation, row, implementation=implementation)

@@ -2,11 +2,31 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
-from typing import Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, get_args
 
 from lms_board.case import Case
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+    from sqlalchemy import Row
+
+R = TypeVar("R", bound="DataclassInstance")
+
+
+def from_row(record: type[R], row: Row[Any], **values: Any) -> R:
+    """A ``record`` (one of the store's dataclasses) from a database row: each field given in
+    ``values``, else read from the row's column of the same name (a field the row lacks keeps
+    its default)."""
+    columns = row._mapping
+    read = {
+        f.name: columns[f.name]
+        for f in fields(record)
+        if f.name not in values and f.name in columns
+    }
+    return record(**read, **values)
+
 
 #: Where a case is in the board workflow: being prepared, ready for the meeting, discussed.
 CaseStatus = Literal["draft", "ready", "discussed"]

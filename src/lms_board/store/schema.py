@@ -62,62 +62,83 @@ JsonDocument = JSON()
 
 metadata = MetaData()
 
+
+def _serial_id() -> Column[int]:
+    """The surrogate key of an append-only table."""
+    return Column("id", Integer, primary_key=True, autoincrement=True)
+
+
+def _owner_id(name: str, length: int, parent: str) -> Column[str]:
+    """The key of the row this one belongs to; deleting the parent deletes its rows."""
+    return Column(
+        name, String(length), ForeignKey(f"{parent}.id", ondelete="CASCADE"), nullable=False
+    )
+
+
+def _stamp(verb: str, *, nullable: bool = False) -> tuple[Column[datetime], Column[str]]:
+    """When and by whom: ``<verb>_at`` (UTC) and ``<verb>_by`` (a user name)."""
+    return (
+        Column(f"{verb}_at", UTCDateTime, nullable=nullable),
+        Column(f"{verb}_by", String(USER_LENGTH), nullable=nullable),
+    )
+
+
+def _document_columns(kind: str, id_length: int) -> tuple[Column[str], Column[Any], Column[int]]:
+    """The head row of a versioned ``<kind>`` document: its id, the document, its version."""
+    return (
+        Column("id", String(id_length), primary_key=True),
+        Column(f"{kind}_json", JsonDocument, nullable=False),
+        Column("version", Integer, nullable=False),
+    )
+
+
 cases = Table(
     "cases",
     metadata,
-    Column("id", String(CASE_ID_LENGTH), primary_key=True),
-    Column("case_json", JsonDocument, nullable=False),
-    Column("version", Integer, nullable=False),
+    *_document_columns("case", CASE_ID_LENGTH),
     Column("status", String(16), nullable=False),
     Column("board_date", Date, nullable=True),
-    Column("created_at", UTCDateTime, nullable=False),
-    Column("created_by", String(USER_LENGTH), nullable=False),
-    Column("updated_at", UTCDateTime, nullable=False),
-    Column("updated_by", String(USER_LENGTH), nullable=False),
+    *_stamp("created"),
+    *_stamp("updated"),
     # Which life of the id this row is: a case deleted, purged and created again under the same
     # id is another incarnation, so an edit of the old one can never be saved over the new.
     Column("incarnation", String(INCARNATION_LENGTH), nullable=False),
     # Soft delete: a deleted case stays (hidden) until it is purged, 30 days later.
-    Column("deleted_at", UTCDateTime, nullable=True),
-    Column("deleted_by", String(USER_LENGTH), nullable=True),
+    *_stamp("deleted", nullable=True),
     CheckConstraint("version >= 1", name="ck_cases_version_positive"),
     CheckConstraint("status IN ('draft', 'ready', 'discussed')", name="ck_cases_status_known"),
     Index("ix_cases_board_date", "board_date"),
 )
 
-case_versions = Table(
-    "case_versions",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column(
-        "case_id",
-        String(CASE_ID_LENGTH),
-        ForeignKey("cases.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
-    Column("version", Integer, nullable=False),
-    Column("case_json", JsonDocument, nullable=False),
-    Column("status", String(16), nullable=False),
-    Column("saved_at", UTCDateTime, nullable=False),
-    Column("saved_by", String(USER_LENGTH), nullable=False),
-    UniqueConstraint("case_id", "version", name="uq_case_versions_case_version"),
+
+def _versions_table(kind: str, id_length: int, *columns: Column[Any]) -> Table:
+    """``<kind>_versions``: every saved version of a ``<kind>s`` document, one row each."""
+    return Table(
+        f"{kind}_versions",
+        metadata,
+        _serial_id(),
+        _owner_id(f"{kind}_id", id_length, f"{kind}s"),
+        Column("version", Integer, nullable=False),
+        Column(f"{kind}_json", JsonDocument, nullable=False),
+        *columns,
+        *_stamp("saved"),
+        UniqueConstraint(f"{kind}_id", "version", name=f"uq_{kind}_versions_{kind}_version"),
+    )
+
+
+case_versions = _versions_table(
+    "case", CASE_ID_LENGTH, Column("status", String(16), nullable=False)
 )
 
 board_decisions = Table(
     "board_decisions",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column(
-        "case_id",
-        String(CASE_ID_LENGTH),
-        ForeignKey("cases.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
+    _serial_id(),
+    _owner_id("case_id", CASE_ID_LENGTH, "cases"),
     Column("case_version", Integer, nullable=False),
     Column("decision_json", JsonDocument, nullable=False),
     Column("decided_at", UTCDateTime, nullable=False),
-    Column("recorded_at", UTCDateTime, nullable=False),
-    Column("recorded_by", String(USER_LENGTH), nullable=False),
+    *_stamp("recorded"),
     Index("ix_board_decisions_case_id", "case_id"),
 )
 
@@ -133,7 +154,7 @@ drafts = Table(
 audit_log = Table(
     "audit_log",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
+    _serial_id(),
     Column("at", UTCDateTime, nullable=False),
     Column("username", String(USER_LENGTH), nullable=False),
     Column("action", String(40), nullable=False),
@@ -152,83 +173,55 @@ MEETING_ID_LENGTH = 40
 meetings = Table(
     "meetings",
     metadata,
-    Column("id", String(MEETING_ID_LENGTH), primary_key=True),
     # The meeting document (lms_board.meeting.model.Meeting): time, place, agenda, attendance.
-    Column("meeting_json", JsonDocument, nullable=False),
-    Column("version", Integer, nullable=False),
+    *_document_columns("meeting", MEETING_ID_LENGTH),
     Column("meeting_date", Date, nullable=False),
     Column("status", String(16), nullable=False),
-    Column("created_at", UTCDateTime, nullable=False),
-    Column("created_by", String(USER_LENGTH), nullable=False),
-    Column("updated_at", UTCDateTime, nullable=False),
-    Column("updated_by", String(USER_LENGTH), nullable=False),
+    *_stamp("created"),
+    *_stamp("updated"),
     CheckConstraint("version >= 1", name="ck_meetings_version_positive"),
     Index("ix_meetings_meeting_date", "meeting_date"),
 )
 
-meeting_versions = Table(
-    "meeting_versions",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column(
-        "meeting_id",
-        String(MEETING_ID_LENGTH),
-        ForeignKey("meetings.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
-    Column("version", Integer, nullable=False),
-    Column("meeting_json", JsonDocument, nullable=False),
-    Column("saved_at", UTCDateTime, nullable=False),
-    Column("saved_by", String(USER_LENGTH), nullable=False),
-    UniqueConstraint("meeting_id", "version", name="uq_meeting_versions_meeting_version"),
-)
+meeting_versions = _versions_table("meeting", MEETING_ID_LENGTH)
+
+
+def _meeting_case_table(name: str, *columns: Any) -> Table:
+    """A table of rows about one case at one meeting, deleted with the meeting."""
+    return Table(
+        name,
+        metadata,
+        _serial_id(),
+        _owner_id("meeting_id", MEETING_ID_LENGTH, "meetings"),
+        Column("case_id", String(CASE_ID_LENGTH), nullable=False),
+        *columns,
+    )
+
 
 #: Every version of the decision on a case at a meeting; a sign-off belongs to one version.
-meeting_decisions = Table(
+meeting_decisions = _meeting_case_table(
     "meeting_decisions",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column(
-        "meeting_id",
-        String(MEETING_ID_LENGTH),
-        ForeignKey("meetings.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
-    Column("case_id", String(CASE_ID_LENGTH), nullable=False),
     Column("version", Integer, nullable=False),
     Column("decision_json", JsonDocument, nullable=False),
     Column("outcome", String(16), nullable=False),
     Column("case_version", Integer, nullable=False),
-    Column("recorded_at", UTCDateTime, nullable=False),
-    Column("recorded_by", String(USER_LENGTH), nullable=False),
-    Column("signed_at", UTCDateTime, nullable=True),
-    Column("signed_by", String(USER_LENGTH), nullable=True),
+    *_stamp("recorded"),
+    *_stamp("signed", nullable=True),
     Column("signer_name", String(USER_LENGTH), nullable=True),
     UniqueConstraint("meeting_id", "case_id", "version", name="uq_meeting_decisions_version"),
     CheckConstraint("outcome IN ('decided', 'deferred')", name="ck_meeting_decisions_outcome"),
     Index("ix_meeting_decisions_case_id", "case_id"),
 )
 
-meeting_actions = Table(
+meeting_actions = _meeting_case_table(
     "meeting_actions",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column(
-        "meeting_id",
-        String(MEETING_ID_LENGTH),
-        ForeignKey("meetings.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
-    Column("case_id", String(CASE_ID_LENGTH), nullable=False),
     Column("text", Text, nullable=False),
     Column("owner", String(USER_LENGTH), nullable=False),
     Column("due_date", Date, nullable=True),
     Column("status", String(16), nullable=False),
     Column("version", Integer, nullable=False),
-    Column("created_at", UTCDateTime, nullable=False),
-    Column("created_by", String(USER_LENGTH), nullable=False),
-    Column("updated_at", UTCDateTime, nullable=False),
-    Column("updated_by", String(USER_LENGTH), nullable=False),
+    *_stamp("created"),
+    *_stamp("updated"),
     CheckConstraint(
         "status IN ('open', 'done', 'cancelled')", name="ck_meeting_actions_status_known"
     ),
@@ -237,20 +230,10 @@ meeting_actions = Table(
 )
 
 #: What was done after the board for a case (append-only; the latest row counts).
-case_implementations = Table(
+case_implementations = _meeting_case_table(
     "case_implementations",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column(
-        "meeting_id",
-        String(MEETING_ID_LENGTH),
-        ForeignKey("meetings.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
-    Column("case_id", String(CASE_ID_LENGTH), nullable=False),
     Column("decision_version", Integer, nullable=False),
     Column("implementation_json", JsonDocument, nullable=False),
-    Column("recorded_at", UTCDateTime, nullable=False),
-    Column("recorded_by", String(USER_LENGTH), nullable=False),
+    *_stamp("recorded"),
     Index("ix_case_implementations_case_id", "case_id"),
 )
