@@ -117,9 +117,9 @@ def _loc_of(path: str) -> tuple[Any, ...]:
     return tuple(out)
 
 
-def _valid_case(data: dict[str, Any], left_out: list[str]) -> Case | None:
-    """``data`` as a case, leaving out (and naming in ``left_out``) each value the model
-    refuses; ``None`` when it cannot be made valid."""
+def _valid_case(data: dict[str, Any], left_out: list[str], refused: set[str]) -> Case | None:
+    """``data`` as a case, leaving out each value the model refuses (its message added to
+    ``left_out``, its path to ``refused``); ``None`` when it cannot be made valid."""
     for _ in range(100):
         try:
             return Case.model_validate(data)
@@ -137,26 +137,35 @@ def _valid_case(data: dict[str, Any], left_out: list[str]) -> Case | None:
             path = ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in loc)
             if _remove(data, loc):
                 removed = True
+                refused.add(path.replace(".[", "["))
                 left_out.append(plain_message(f"{path.replace('.[', '[')}: {msg}"))
+        _stand_in(data)  # a required value refused: its stand-in again, never its section gone
         if not removed:
             return None
     return None
 
 
+def _stand_in(data: dict[str, Any]) -> list[str]:
+    """Put the stand-in of each required field that ``data`` lacks; the paths it filled."""
+    filled = [p for p in _STAND_INS if not _has(data, p)]
+    for path in filled:
+        _put(data, path, _STAND_INS[path])
+    return filled
+
+
 def prefill_values(partial: Mapping[str, Any]) -> Prefill:
     """The form values a partial case gives: the keys it fills, as the form keeps them."""
     data = copy.deepcopy(dict(partial))
-    given_required = [p for p in _STAND_INS if _has(data, p)]
-    for path, stand_in in _STAND_INS.items():
-        if not _has(data, path):
-            _put(data, path, stand_in)
+    stand_ins = _stand_in(data)
     data["schema_version"] = SCHEMA_VERSION
     for section in ("patient", "tumor", "pathology", "extent"):
         data.setdefault(section, {})
     left_out: list[str] = []
-    case = _valid_case(data, left_out)
+    refused: set[str] = set()
+    case = _valid_case(data, left_out, refused)
     if case is None:
         return Prefill({}, [*left_out, "The values found could not be put in the form."])
+    given_required = [p for p in _STAND_INS if p not in stand_ins and p not in refused]
     blank_data: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "pathology": {}, "extent": {}}
     for path, stand_in in _STAND_INS.items():
         _put(blank_data, path, stand_in)
