@@ -16,6 +16,7 @@ import pytest
 from pptx import Presentation
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
+from test_clinician_text import page_text, problems
 from test_pages import W, assert_ok, data_dir, goto, new_session, texts, unescape
 
 from lms_board.assess import assess
@@ -208,6 +209,7 @@ def _flow(at: AppTest, case: str) -> tuple[str, list[str]]:
     and the drafts kept before the save."""
     paste(at, [p.read_text() for p in documents(case)])
     extract(at)
+    assert problems(page_text(at)) == [], case  # the review says no code, path or rule id
     for radio in [r for r in at.radio if str(r.key).startswith("intake_docs_pick:")]:
         radio.set_value(len(radio.options) - 1).run()
     at.button(key="intake_docs_use").click().run()
@@ -246,7 +248,7 @@ def _export_text(case_id: str) -> str:
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_no_identifier_is_stored_exported_or_logged(
+def test_every_corpus_case_reviewed_in_words_and_no_identifier_kept(
     data_dir: Path, case: str, caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]
 ) -> None:
     caplog.set_level(logging.DEBUG)
