@@ -131,6 +131,47 @@ def test_unreadable_files_are_named_and_the_others_read(data_dir: Path) -> None:
     assert open_store().list_cases() == []
 
 
+def test_a_word_file_and_a_pdf_are_read(data_dir: Path) -> None:
+    import docx
+    from fpdf import FPDF
+
+    word = docx.Document()
+    for line in (CORPUS / "C01" / "core_biopsy.txt").read_text().splitlines():
+        word.add_paragraph(line)
+    word_bytes = io.BytesIO()
+    word.save(word_bytes)
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=10)
+    pdf.multi_cell(0, 5, (CORPUS / "C01" / "mri_thigh.txt").read_text())
+    at = intake()
+    at.file_uploader(key="intake_docs:files:0:").set_value(
+        [
+            ("biopsy.docx", word_bytes.getvalue(), "application/zip"),
+            ("mri.pdf", bytes(pdf.output()), "application/pdf"),
+        ]
+    ).run()
+    extract(at)
+    assert errors(at) == []
+    assert "values found in 2 document(s):** biopsy.docx, mri.pdf" in texts(at)
+    [table] = [unescape(m.value) for m in at.markdown if m.value.startswith("| Field |")]
+    assert "| Mitoses per 10 HPF | 18 | **biopsy.docx** ·" in table
+    assert "| Size (cm, greatest dimension) | 9.2 | **mri.pdf** ·" in table
+
+
+def test_the_review_stays_with_its_form(data_dir: Path) -> None:
+    at = new_session()
+    at.button(key="board_demo").click().run()
+    goto(at, "intake")
+    paste(at, [(CORPUS / "C01" / "mri_thigh.txt").read_text()])
+    extract(at)
+    assert [b for b in at.button if b.key == "intake_docs_use"]
+    at.selectbox(key="app_case_pick").set_value("DEMO-03").run()  # another case opened
+    goto(at, "intake")
+    assert "Editing DEMO-03" in texts(at)
+    assert not [b for b in at.button if b.key == "intake_docs_use"]
+
+
 def _refusal(name: str, data: bytes) -> str:
     """The extractor's own message for a file it refuses (the page shows it as it is)."""
     with pytest.raises(DocumentError) as refused:

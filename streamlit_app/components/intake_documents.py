@@ -39,6 +39,7 @@ from streamlit_app.components import intake_form
 from streamlit_app.components.text import escape_md
 
 RESULT = "intake_docs_result"
+RESULT_FOR = "intake_docs_result_for"
 PROBLEMS = "intake_docs_problems"
 USED = "intake_docs_used"
 SLOTS = "intake_docs_slots"
@@ -63,6 +64,13 @@ def warm_up() -> None:
     with _warm_lock:
         if _warm.ident is None:
             _warm.start()
+
+
+def _form() -> Any:
+    """Which form edit this is: the form state is a new object each time a case (or a draft,
+    or a blank form) is loaded; the review and the message keep a reference to theirs (so it
+    cannot be freed and its id reused) and show only with it."""
+    return st.session_state.get(intake_form.FORM)
 
 
 def _key(what: str, i: int | str = "") -> str:
@@ -107,7 +115,7 @@ def _extract() -> None:
         if _warm.is_alive():
             _warm.join()
         try:
-            ss[RESULT] = extract_documents(docs)
+            ss[RESULT], ss[RESULT_FOR] = extract_documents(docs), _form()
         except (DocumentError, NlpUnavailable) as exc:
             problems.append(str(exc))
     ss[PROBLEMS] = problems
@@ -129,7 +137,7 @@ def _use() -> None:
         ss.pop(intake_form.W + key, None)  # the widgets show the form state again
     names = ", ".join(result.documents)
     _clear()
-    ss[USED] = (id(form), len(applied.filled), names, applied.kept, prefill.left_out)
+    ss[USED] = (_form(), len(applied.filled), names, applied.kept, prefill.left_out)
     ss[OPEN] = False
 
 
@@ -252,7 +260,7 @@ def _review(result: ExtractionResult) -> None:
 
 def _used() -> None:
     used = st.session_state.get(USED)
-    if not used or used[0] != id(st.session_state.get(intake_form.FORM)):
+    if not used or used[0] is not _form():
         return  # none, or the form was loaded again since (saved, another case)
     _, filled, names, kept, dropped = used
     st.success(
@@ -281,7 +289,7 @@ def panel() -> None:
         icon=":material/description:",
     ):
         _inputs()
-        result = ss.get(RESULT)
+        result = ss.get(RESULT) if ss.get(RESULT_FOR) is _form() else None
         if result is not None:
             with st.container(key="intake_docs_review"):
                 _review(result)
