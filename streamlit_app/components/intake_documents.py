@@ -59,8 +59,9 @@ def _quietly(build: Any) -> None:
 
 
 def warm_up() -> None:
-    """Load the language pipeline (about a second) in the background, once per process,
-    before the first Extract."""
+    """Load the language pipeline (about a second) in the background, once per process, as
+    soon as a first document is given, so the first Extract does not wait for it (and no
+    other page pays for it)."""
     with _warm_lock:
         if _warm.ident is None:
             _warm.start()
@@ -174,6 +175,7 @@ def _inputs() -> None:
                     key=_key("text", i),
                     height=140,
                     placeholder="Paste the text of a letter or report",
+                    on_change=warm_up,
                 )
         if n < MAX_SLOTS:
             st.button(
@@ -186,6 +188,7 @@ def _inputs() -> None:
             accept_multiple_files=True,
             key=_key("files"),
             max_upload_size=MAX_FILE_BYTES // 1_000_000,
+            on_change=warm_up,
         )
     with st.container(horizontal=True):
         st.button("Extract", key="intake_docs_extract", type="primary", on_click=_extract)
@@ -279,7 +282,6 @@ def _used() -> None:
 def panel() -> None:
     """The "From documents" part of the Case intake page."""
     ss = st.session_state
-    warm_up()
     _used()
     ss.setdefault(OPEN, ss.get(intake_form.EDITING) is None)
     with st.expander(

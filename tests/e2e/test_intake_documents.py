@@ -95,11 +95,13 @@ def test_a_case_from_three_documents_in_at_most_8_interactions(
     expect(filled).to_be_visible(timeout=LONG)
     expect(page.get_by_label("Size (cm, greatest dimension)", exact=True)).to_have_value("8")
     expect(page.get_by_label("Age (years)", exact=True)).to_have_value("63")
+    page.get_by_role("heading", name="Case intake").scroll_into_view_if_needed()
+    page.screenshot(path=str(shots / "21-intake-documents-used.png"))
 
     user.fill(page.get_by_label("Case id (pseudonym)", exact=True), "DOCS-C01")
     user.click(page.get_by_role("button", name="Save case").last)
     expect(page.get_by_text("Created DOCS-C01").first).to_be_visible(timeout=LONG)
-    screenshot(page, shots, "21-intake-documents-saved")
+    screenshot(page, shots, "22-intake-documents-saved", tall=False)
     print(f"\nintake from documents: {user.count} interactions (target {TARGET})")
     assert user.count == 8
     assert user.count <= TARGET
