@@ -4,7 +4,7 @@ import streamlit as st
 
 from lms_board.intake import SECTIONS, identifier_warnings
 from lms_board.wording import plain_message
-from streamlit_app.components import intake_form, nav, session
+from streamlit_app.components import intake_documents, intake_form, nav, session
 from streamlit_app.components.text import escape_md
 
 st.title("Case intake")
@@ -21,6 +21,7 @@ intake_form.flash()
 intake_form.orphan_panel()
 intake_form.draft_offers()
 intake_form.conflict_panel()
+intake_documents.panel()
 if warnings:
     st.warning(
         "Some free text looks like a direct identifier (see the fields marked below). "

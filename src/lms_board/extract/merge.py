@@ -31,9 +31,12 @@ def source_of(doc: DocText, c: Candidate) -> Source:
     s, e = min(s, c.start), max(e, c.end)
     raw = doc.masked[s:e]
     sentence = " ".join(redacted(raw).split())
-    before = " ".join(redacted(doc.masked[s : c.start]).split())
+    before_raw = redacted(doc.masked[s : c.start])
+    before = " ".join(before_raw.split())
     match = " ".join(redacted(doc.masked[c.start : c.end]).split())
-    mark_start = len(before) + (1 if before and match else 0)
+    # A space between them only where the text had one ("grade 3 (D3 M2 N1)": none before D3).
+    spaced = before_raw[-1:].isspace() or doc.masked[c.start : c.start + 1].isspace()
+    mark_start = len(before) + (1 if before and match and spaced else 0)
     mark_start = min(mark_start, len(sentence))
     return Source(
         doc.name,

@@ -363,6 +363,9 @@ def case_to_form(case: Case) -> FormState:
                 form[row_key(editor, row, f.key)] = widget_value(f, item.get(f.key))
             for drug, dose in (item.get("doses_mg_m2") or {}).items():
                 form[dose_key(row, drug)] = format_number(dose)
+            if editor is TREATMENT_LINES:  # the total-dose inputs shown, blank as they show
+                for drug in dose_drugs(form, row):
+                    form.setdefault(dose_key(row, drug), "")
     other = []
     for marker, result in case.pathology.ihc.items():
         if marker in COMMON_IHC:
