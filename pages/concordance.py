@@ -40,7 +40,11 @@ cols[0].metric("Tool's first option", rate(everything.first_option_rate))
 cols[1].metric("Any tool option", rate(everything.any_option_rate))
 cols[2].metric("No tool option", rate(everything.no_option_rate))
 cols[3].metric("Deferral rate", rate(everything.deferral_rate))
-cols[4].metric("Implemented as decided", rate(everything.implementation_rate))
+cols[4].metric(
+    "Implemented",
+    rate(everything.implementation_rate),
+    help="Implemented as decided, of the decisions whose implementation is recorded",
+)
 cols[5].metric("Overdue actions", everything.actions_overdue)
 
 left, right = st.columns(2)

@@ -53,20 +53,22 @@ if stored is not None:
         f"Version {stored.version}, saved by {stored.updated_by} at "
         f"{stored.updated_at:%Y-%m-%d %H:%M} UTC"
     )
+if editor:
+    meeting_form.opened(stored)
+    meeting_form.actions_row(stored)
 tabs = ["Details & agenda", "Attendance"]
 if stored is not None:
     tabs += ["Decisions & letters", "Follow-through"]
-panes = st.tabs(tabs)
+panes = st.tabs(tabs, key=f"mtg_tabs_{len(tabs)}")  # keyed: a rerun keeps the open tab
 
 if editor:
-    meeting_form.opened(stored)
     with panes[0]:
         meeting_form.details()
         st.subheader("Agenda")
         meeting_form.agenda({d.case_id for d in meetings.decisions(current)} if current else set())
     with panes[1]:
         meeting_form.attendance()
-    meeting_form.actions_row(stored)
+    meeting_form.keep()
 elif stored is not None:
     with panes[0]:
         meeting_agenda.show_agenda(stored)

@@ -49,13 +49,14 @@ def _add(meeting_id: str) -> None:
 
 
 def _row(action: StoredAction, today: date, *, meeting: bool) -> None:
-    state = action_state(action, today)
-    mark = ":red[**overdue**]" if action.overdue(today) else ""
+    state = escape_md(action_state(action, today))
+    if action.overdue(today):
+        state = f":red[**{state}**]"
     where = f"{action.meeting_id} · " if meeting else ""
     text, buttons = st.columns([7, 3], vertical_alignment="center")
     text.markdown(
-        f"{mark} {escape_md(action.text)} · **{escape_md(action.owner)}** · "
-        f"{escape_md(where)}{escape_md(action.case_id)} · {escape_md(state)}"
+        f"{escape_md(action.text)} · **{escape_md(action.owner)}** · "
+        f"{escape_md(where)}{escape_md(action.case_id)} · {state}"
     )
     if action.status == "open" and session.can_edit():
         with buttons.container(horizontal=True, gap="small"):

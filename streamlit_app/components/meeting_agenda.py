@@ -87,8 +87,10 @@ def show_agenda(stored: StoredMeeting, *, decisions: bool = False) -> None:
             "Case": st.column_config.TextColumn(width=90),
             "Minutes": st.column_config.NumberColumn(width=70, help="The case's slot"),
             "Readiness": st.column_config.TextColumn(
-                width="large", help="Ready, or Defer with what the board needs first"
+                width="medium", help="Ready, or Defer with what the board needs first"
             ),
+            "Referred by": st.column_config.TextColumn(width="small"),
+            "Decision": st.column_config.TextColumn(width="medium"),
         },
     )
 

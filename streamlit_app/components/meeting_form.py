@@ -110,7 +110,7 @@ def _keys() -> list[str]:
     return keys
 
 
-def _keep() -> None:
+def keep() -> None:
     """Copy what is typed outside the widgets (a visit to another page drops widget state)."""
     ss = st.session_state
     ss[KEPT] = {k: ss[k] for k in _keys() if k in ss}
@@ -336,7 +336,7 @@ def agenda(decided: set[str]) -> None:
                 help="Later in the meeting",
             )
             st.button(
-                "Remove",
+                "✕",
                 key=f"{K}remove_{cid}",
                 on_click=_remove,
                 args=(cid,),
@@ -379,7 +379,13 @@ def attendance() -> None:
             max_chars=80,
             disabled=st.session_state.get(spec) != "other",
         )
-        d.button("Remove", key=f"{K}att_drop_{rid}", on_click=_drop_attendee, args=(rid,))
+        d.button(
+            "✕",
+            key=f"{K}att_drop_{rid}",
+            on_click=_drop_attendee,
+            args=(rid,),
+            help="Remove this attendee",
+        )
     st.button(
         "Add an attendee", key=f"{K}att_add", on_click=_add_attendee, icon=":material/person_add:"
     )
@@ -388,12 +394,13 @@ def attendance() -> None:
     except ValidationError:
         people = []
     result = check_quorum(people)
-    text = f"{result.summary().capitalize()} ({len(people)} attending). Rule: {result.rule}."
+    summary = result.summary()
+    text = f"{summary[0].upper()}{summary[1:]} ({len(people)} attending). Rule: {result.rule}."
     (st.success if result.met else st.warning)(escape_md(text))
 
 
 def actions_row(stored: StoredMeeting | None) -> None:
-    """Save (and, with unsaved changes, discard)."""
+    """Save (and, with unsaved changes, discard); above the tabs, so every tab reaches it."""
     changed = unsaved(stored)
     with st.container(horizontal=True, vertical_alignment="center"):
         label = "Create the meeting" if stored is None else "Save the meeting"
@@ -401,4 +408,3 @@ def actions_row(stored: StoredMeeting | None) -> None:
         if stored is not None and changed:
             st.button("Discard my changes", key=f"{K}discard_top", on_click=discard)
             st.caption("Unsaved changes")
-    _keep()

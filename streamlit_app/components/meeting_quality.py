@@ -19,8 +19,8 @@ def _layout(fig: go.Figure, title: str, y_title: str, *, percent: bool = False) 
         font={"size": FONT},
         height=330,
         margin={"l": 60, "r": 20, "t": 50, "b": 40},
-        legend={"orientation": "h", "y": -0.18},
-        yaxis={"title": y_title, "range": [0, 100] if percent else None},
+        legend={"orientation": "h", "y": -0.18, "traceorder": "normal"},
+        yaxis={"title": y_title, "range": [0, 100] if percent else None, "rangemode": "tozero"},
         xaxis={"type": "category"},
         plot_bgcolor="white",
     )
@@ -62,7 +62,7 @@ def deferral_figure(rows: Sequence[QualityRow]) -> go.Figure:
     fig = go.Figure()
     fig.add_bar(
         x=_x(rows),
-        y=[r.deferral_rate or 0.0 for r in rows],
+        y=[r.deferral_rate for r in rows],
         customdata=[["; ".join(r.deferral_reasons) or "none"] for r in rows],
         hovertemplate="%{y}% deferred<br>%{customdata[0]}",
         marker_color="#d6604d",
@@ -91,7 +91,7 @@ def follow_figure(rows: Sequence[QualityRow]) -> go.Figure:
     fig.add_bar(
         name="Implemented as decided (%)",
         x=_x(rows),
-        y=[r.implementation_rate or 0.0 for r in rows],
+        y=[r.implementation_rate for r in rows],  # none recorded: no bar
         marker_color="#1b7837",
     )
     fig.add_bar(
