@@ -515,3 +515,15 @@ def test_a_viewer_reads_the_meeting_but_changes_nothing(data_dir: Path) -> None:
         k for k in keys if k.startswith(("mtg_save", "mtgc_sign", "mtga_done", "mtgc_move"))
     }
     assert "Dr Surgeon (sarcoma surgeon)" in texts(at)
+
+
+def test_what_is_typed_survives_a_visit_to_another_page(data_dir: Path) -> None:
+    with_demo()
+    mid = meetings().create_meeting(a_meeting(["DEMO-01"]), "local:coordinator").meeting_id
+    at = meeting_page({"meeting": mid})
+    type_in(at, {"mtg_chair": "Dr Typed Chair", "mtg_min_DEMO-01": 35})
+    goto(at, "board")
+    goto(at, "meeting")
+    assert at.text_input(key="mtg_chair").value == "Dr Typed Chair"
+    assert at.number_input(key="mtg_min_DEMO-01").value == 35
+    assert "Unsaved changes" in texts(at)
