@@ -12,8 +12,8 @@ The app runs on its own data folder (the other browser tests' store is left as i
 from __future__ import annotations
 
 import io
-import re
 import os
+import re
 import sys
 from collections.abc import Iterator
 from datetime import date, timedelta
