@@ -1,9 +1,12 @@
-"""Board (home): the meeting's cases with classification, grade and stage; one case's
-assessment; new, open, duplicate, delete, demo load, import and the board's exports."""
+"""Board (home): the meetings (upcoming first) with their agendas, readiness and times; the
+cases with classification, grade and stage; one case's assessment; new, open, duplicate,
+delete, demo load, import and the board's exports."""
+
+from datetime import date
 
 import streamlit as st
 
-from streamlit_app.components import board, board_export, case_summary, nav, session
+from streamlit_app.components import board, board_export, case_summary, meeting_agenda, nav, session
 
 st.title("Board")
 board.flash()
@@ -19,6 +22,10 @@ with st.container(horizontal=True):
         with st.popover("Export the board", icon=":material/download:"):
             board_export.exports(cases)
 
+st.subheader("Meetings")
+meeting_agenda.meetings_overview(date.today())
+
+st.subheader("Cases")
 if cases:
     st.caption(f"{len(cases)} case(s) on the board · click a row to open the case")
     board.case_table(cases)

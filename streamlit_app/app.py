@@ -16,6 +16,7 @@ hardening.refuse_unless_hardened()
 access = session.access()  # with a login configured: the sign-in page, and nothing else
 
 page = st.navigation(nav.pages(access.can_edit))
+session.follow_url()  # ?case=…&meeting=…: a deep link opens them, the address follows
 chrome.sidebar()
 chrome.disclaimer()
 page.run()

@@ -18,6 +18,8 @@ ROOT = Path(__file__).resolve().parents[2]
 PAGES_DIR = ROOT / "pages"
 
 BOARD = PAGES_DIR / "board.py"
+MEETING = PAGES_DIR / "meeting.py"
+CONCORDANCE = PAGES_DIR / "concordance.py"
 INTAKE = PAGES_DIR / "intake.py"
 ASSESSMENT = PAGES_DIR / "assessment.py"
 OPTIONS = PAGES_DIR / "options.py"
@@ -42,6 +44,7 @@ class PageSpec:
 #: The pages in sidebar order; the first is the home page.
 PAGES: tuple[PageSpec, ...] = (
     PageSpec(BOARD, "Board", ":material/table_view:"),
+    PageSpec(MEETING, "Meeting", ":material/groups:"),
     PageSpec(INTAKE, "Case intake", ":material/edit_note:", editors_only=True),
     PageSpec(ASSESSMENT, "Assessment", ":material/fact_check:"),
     PageSpec(OPTIONS, "Options & trials", ":material/medication:"),
@@ -49,6 +52,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec(EVIDENCE, "Evidence library", ":material/menu_book:"),
     PageSpec(PRESENT, "Present", ":material/co_present:"),
     PageSpec(EXPORT, "Export", ":material/download:"),
+    PageSpec(CONCORDANCE, "Concordance", ":material/insights:"),
     PageSpec(DELETED, "Deleted cases", ":material/delete:"),
 )
 

@@ -10,6 +10,11 @@ disagree about which case is open.
 The store is the source of truth: nothing about a patient goes into ``st.cache_data`` or
 ``st.cache_resource``. Session state only holds the current case id and assessments memoised by
 ``(case_id, version)``.
+
+**Deep links**: the address names what is open, ``?case=DEMO-01&meeting=MTG-2026-12-10``.
+:func:`follow_url` (run by the entry point before every page) opens what the address names on
+a session's first run (a shared link or a reload) and from then on keeps the address in step
+with :func:`set_current` and :func:`set_current_meeting`, on every page.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from lms_board.access import Access, access_of
 from lms_board.assess import assess
 from lms_board.assessment import Assessment
 from lms_board.store import CaseStore, StoredCase, open_store
+from lms_board.store.meeting_store import MeetingStore
 from streamlit_app import hardening
 from streamlit_app.components import login, nav
 
@@ -30,6 +36,9 @@ CURRENT = "current_case_id"
 CURRENT_MEETING = "current_meeting_id"
 _ASSESSMENTS = "app_assessments"
 _BROWSER_SESSION = "app_browser_session"
+#: The query parameters of a deep link, and the marker of a session that has read them.
+CASE_PARAM, MEETING_PARAM = "case", "meeting"
+_URL_READ = "app_url_read"
 
 
 def access() -> Access:
@@ -54,6 +63,11 @@ def store() -> CaseStore:
     who may see it; the engine is made once per process, so this is cheap on every rerun."""
     access()
     return open_store()
+
+
+def meetings() -> MeetingStore:
+    """The board meetings, in the same store as the cases."""
+    return MeetingStore(store())
 
 
 def user() -> str:
@@ -91,6 +105,7 @@ def current_case_id() -> str | None:
 def set_current(case_id: str | None) -> None:
     """Open ``case_id`` on every page of this session (``None``: close it)."""
     st.session_state[CURRENT] = case_id
+    _write_url(CASE_PARAM, case_id)
 
 
 def current_meeting_id() -> str | None:
@@ -103,6 +118,38 @@ def current_meeting_id() -> str | None:
 def set_current_meeting(meeting_id: str | None) -> None:
     """Open ``meeting_id`` on every page of this session (``None``: close it)."""
     st.session_state[CURRENT_MEETING] = meeting_id
+    _write_url(MEETING_PARAM, meeting_id)
+
+
+def _write_url(name: str, value: str | None) -> None:
+    """Put ``value`` in the address as ``?name=value`` (``None``: take it out)."""
+    if not value:
+        if name in st.query_params:
+            del st.query_params[name]
+    elif st.query_params.get(name) != value:
+        st.query_params[name] = value
+
+
+def follow_url() -> None:
+    """On this session's first run, open the case and the meeting the address names (a link
+    someone shared, or a reload); on every run, make the address name what is open."""
+    ss = st.session_state
+    if not ss.get(_URL_READ):
+        ss[_URL_READ] = True
+        case_id = st.query_params.get(CASE_PARAM)
+        if case_id:
+            found = store().get(case_id) is not None
+            ss[CURRENT] = case_id if found else None
+            if not found:
+                st.warning(f"The link names case {case_id}, which is not on the board.")
+        meeting_id = st.query_params.get(MEETING_PARAM)
+        if meeting_id:
+            found = meetings().get_meeting(meeting_id) is not None
+            ss[CURRENT_MEETING] = meeting_id if found else None
+            if not found:
+                st.warning(f"The link names meeting {meeting_id}, which is not in the store.")
+    _write_url(CASE_PARAM, current_case_id())
+    _write_url(MEETING_PARAM, current_meeting_id())
 
 
 def current() -> StoredCase | None:
