@@ -536,7 +536,8 @@ GAP_CASES: list[tuple[str, dict[str, Any], dict[str, Any], bool]] = [
         False,
     ),
     ("grade_unknown", BASE, {}, False),
-    # Gastric LMS: KIT and DOG1 must both have a result (issue 10, class 7).
+    # Gastric LMS: KIT and DOG1 must both have a clear result (issue 10, class 7); an
+    # equivocal one leaves a GIST possible (round 3).
     *(
         ("kit_dog1_not_done", GI_BASE, {"pathology.ihc": ihc}, present)
         for ihc, present in (
@@ -544,7 +545,9 @@ GAP_CASES: list[tuple[str, dict[str, Any], dict[str, Any], bool]] = [
             ({"kit": "negative", "dog1": "not_done"}, True),
             ({}, True),
             ({"kit": "negative", "dog1": "negative"}, False),
-            ({"CD117": "positive", "DOG1": "equivocal"}, False),
+            ({"CD117": "positive", "DOG1": "negative"}, False),
+            ({"CD117": "positive", "DOG1": "equivocal"}, True),
+            ({"kit": "negative", "dog1": "equivocal"}, True),
         )
     ),
     (
