@@ -40,6 +40,7 @@ from lms_board.case_facts import (
     curative_surgery_declined,
     limited_metastatic_short_interval,
     metastases_without_extent,
+    peripheral_vascular,
     total_lesions,
     uterus_retained,
 )
@@ -74,6 +75,7 @@ EV_RPS = ["tarpswg-2015"]
 EV_IMAGING = ["esmo-sts-2018", "seom-sts-2021"]
 EV_GIST = ["esmo-gist-2022"]
 EV_LIMITED = ["oligomet-review-2023", "oligomet-lung-eortc-1996"]
+EV_PERIPHERAL_VEIN = ["vascular-lms-extremity-2009", "esmo-sts-2018"]
 
 #: Gaps whose closure could move the case between resectable and advanced.
 CATEGORY_GAPS: frozenset[GapCode] = frozenset(
@@ -268,6 +270,16 @@ def _category(case: Case) -> tuple[Category, Subtype, list[Reason]]:
                 "localized.amputation_only",
                 "Limb salvage judged not feasible: the curative operation is an amputation.",
                 EV_GUIDELINE,
+            )
+        )
+    if peripheral_vascular(case):
+        reasons.append(
+            _reason(
+                "localized.peripheral_vein",
+                "LMS of a peripheral vein (not the vena cava): treated by the limb-sarcoma "
+                "rules (wide resection with venous reconstruction where needed, radiotherapy "
+                "by its indications); the vena cava keeps its own rules.",
+                EV_PERIPHERAL_VEIN,
             )
         )
     if case.tumor.site == Site.retroperitoneum:
