@@ -324,7 +324,9 @@ def test_lms_at_myomectomy_gets_completion_hysterectomy_and_restaging() -> None:
     a = run(case)
     assert option_ids(a)[0] == "completion-hysterectomy"
     assert "no_local_mri" in a.gap_codes()
-    assert {"uterus_retained_restaging", "ovarian_preservation"} <= set(prompt_codes(a))
+    assert {"uterus_retained_restaging", "ovarian_preservation", "fertility_preservation"} <= set(
+        prompt_codes(a)
+    )
     assert not any(i.startswith("uterine-adjuvant") for i in option_ids(a))
     assert not any(o.modality == "radiotherapy" for o in a.options)
 
@@ -502,3 +504,35 @@ def test_uterine_resected_base_is_unchanged() -> None:
     a = run(make(UTERINE_RESECTED))
     assert "uterine-observation" in option_ids(a)
     assert "completion-hysterectomy" not in option_ids(a)
+
+
+def test_a_recurrence_in_its_own_field_is_not_called_radiation_associated() -> None:
+    case = make(
+        EXTREMITY_LOCALIZED,
+        {
+            "tumor.presentation": "local_recurrence",
+            "notes": "Recurrence in the radiotherapy field of the primary.",
+        },
+    )
+    assert not cf.radiation_associated(case)
+    primary = make(EXTREMITY_LOCALIZED, {"notes": "Arose in the previous radiotherapy field."})
+    assert cf.radiation_associated(primary)
+
+
+def test_a_biopsied_uterine_mass_is_not_a_retained_uterus_after_myomectomy() -> None:
+    case = make(
+        UTERINE_RESECTED,
+        {
+            "pathology.biopsy": "core_needle",
+            "pathology.margin": DELETE,
+            "extent.primary_resectability": "resectable",
+            "history.surgery_date": DELETE,
+            "notes": "Core biopsy of the uterine mass; uterus in place.",
+        },
+    )
+    assert not cf.uterus_retained(case)
+    a = run(case)
+    assert "hysterectomy" in option_ids(a)
+    assert "completion-hysterectomy" not in option_ids(a)
+    myomectomy = run(make(UTERINE_RESECTED, MYOMECTOMY))
+    assert "hysterectomy" not in option_ids(myomectomy)  # the completion record replaces it

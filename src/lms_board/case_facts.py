@@ -402,9 +402,14 @@ _SITE_REGION = {
     Site.uterus: "pelvis",
 }
 _RAS_WORDS = re.compile(
-    r"radiation[- ](?:associated|induced|related)|post-?radiation sarcoma|"
-    r"(?:in|within|inside|at the edge of) the (?:previous |prior |former )?"
-    r"(?:radiotherapy |radiation |irradiated )?field|(?:in|within) an? (?:previously )?"
+    r"radiation[- ](?:associated|induced|related) (?:sarcoma|lms|leiomyosarcoma|tumou?r)|"
+    r"post-?radiation sarcoma"
+)
+#: "In the old radiotherapy field": radiation-associated for a primary tumour only (a local
+#: recurrence in its own field is the irradiated-field recurrence rule instead).
+_RT_FIELD_WORDS = re.compile(
+    r"(?:in|within|inside|at the edge of) the (?:previous |prior |former |old )?"
+    r"(?:radiotherapy |radiation |irradiated )field|(?:in|within) an? (?:previously )?"
     r"irradiated (?:field|area|region)"
 )
 
@@ -480,14 +485,17 @@ def radiation_associated(case: Case) -> bool:
     recorded courses by region), or called radiation-associated in the record."""
     if radiation_field(case) is not None:
         return True
-    return bool(_RAS_WORDS.search(_case_text(case)))
+    text = _case_text(case)
+    if _RAS_WORDS.search(text):
+        return True
+    return case.tumor.presentation == Presentation.primary and bool(_RT_FIELD_WORDS.search(text))
 
 
 #: Peripheral veins (limbs, groin, pelvis outside the vena cava): vascular LMS here is
 #: treated like an extremity tumour; the inferior vena cava keeps its own rules.
 _PERIPHERAL_VEIN = re.compile(
     r"femoral|popliteal|saphenous|tibial|peroneal|iliac|brachial|axillary|subclavian|"
-    r"basilic|cephalic|radial|ulnar|gonadal|ovarian vein|jugular"
+    r"basilic|cephalic|radial|ulnar"
 )
 _CAVA = re.compile(r"vena cava|\bivc\b|caval|renal vein|hepatic vein|retrohepatic")
 
@@ -553,10 +561,11 @@ _HYSTERECTOMY_DONE = re.compile(
 def uterus_retained(case: Case) -> bool:
     """A uterine LMS found at myomectomy (or another uterus-sparing operation) with the uterus
     still in place: completion hysterectomy and restaging come next."""
-    if case.tumor.site != Site.uterus or case.pathology.biopsy in (None, Biopsy.none):
+    biopsy = case.pathology.biopsy
+    if case.tumor.site != Site.uterus or biopsy not in (Biopsy.excisional, Biopsy.resection):
         return False
     text = _case_text(case)
-    sparing = case.pathology.biopsy == Biopsy.excisional or bool(_MYOMECTOMY.search(text))
+    sparing = biopsy == Biopsy.excisional or bool(_MYOMECTOMY.search(text))
     return sparing and not _HYSTERECTOMY_DONE.search(text)
 
 
