@@ -73,6 +73,7 @@ RULE_IDS = (
     "localized.resectability_unknown",
     "localized.amputation_only",
     "localized.retroperitoneal",
+    "localized.peripheral_vein",
     "locally_advanced.unresectable_primary",
     "locally_advanced.borderline_primary",
     "oligometastatic.criteria_met",
@@ -773,6 +774,14 @@ RULE_CASES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "provisional.distant_extent_not_recorded": (BASE, {"extent.metastases": DELETE}),
     "localized.amputation_only": (BASE, {"extent.limb_salvage_feasible": False}),
     "localized.retroperitoneal": (RETRO, {}),
+    "localized.peripheral_vein": (
+        BASE,
+        {
+            "tumor.site": "vascular",
+            "tumor.location": "right common femoral vein",
+            "extent.limb_salvage_feasible": DELETE,
+        },
+    ),
     "locally_advanced.unresectable_primary": (
         BASE,
         {"extent.primary_resectability": "unresectable"},

@@ -187,6 +187,7 @@ def test_a_peripheral_vein_lms_follows_the_extremity_rules() -> None:
     assert {"wide-resection", "radiotherapy-pre-or-postoperative"} <= set(option_ids(a))
     assert "rps-en-bloc-resection" not in option_ids(a)
     assert not any("retroperitoneal" in o.name.lower() for o in a.options)
+    assert "localized.peripheral_vein" in [r.rule for r in a.classification.rationale]
     assert "NCT04031677" not in trial_ids(a)  # STRASS 2
 
 
