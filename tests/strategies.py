@@ -466,6 +466,7 @@ def _treatment_line(
     )
     _put(draw, tl, "best_response", st.sampled_from(_values(Response)))
     _put(draw, tl, "note", free_text(500, control_chars=control_chars))
+    _put(draw, tl, "for_other_cancer", free_text(200, control_chars=control_chars))
     return tl
 
 
@@ -540,6 +541,9 @@ def _patient_v2(draw: st.DrawFn, control_chars: bool) -> dict[str, Any]:
     _put(draw, p, "coded_comorbidities", _coded_comorbidities(control_chars), container=True)
     if p["sex"] != Sex.male.value:
         _put(draw, p, "menopausal_status", st.sampled_from(_values(MenopausalStatus)))
+        _put(draw, p, "pregnant", st.booleans())
+        if p.get("pregnant") is True:
+            _put(draw, p, "gestational_age_weeks", _int(1, 42))
     _put(draw, p, "wishes_fertility_preservation", st.booleans())
     _put(
         draw,
@@ -679,6 +683,7 @@ WRONG_TYPES: dict[str, tuple[Any, ...]] = {
     **_COMMON_WRONG_TYPES,
     "patient.coded_comorbidities": ("diabetes", [{"code": "gout"}], [{}], ["diabetes"]),
     "patient.menopausal_status": ("pre", True),
+    "patient.pregnant": ("yes", 1),
     "patient.wishes_fertility_preservation": ("yes", 1),
     "patient.declines": ("surgery", ["amputate"], [True]),
     "pathology.tumor_ngs": ("done", 1),
@@ -863,6 +868,14 @@ V2_CROSS_FIELD: tuple[tuple[dict[str, Any], tuple[str, ...]], ...] = (
         ("patient.coded_comorbidities[1].code",),
     ),
     ({"patient.declines": ["surgery", "surgery"]}, ("patient.declines",)),
+    (
+        {"patient.sex": "male", "patient.menopausal_status": DELETE, "patient.pregnant": False},
+        ("patient.pregnant", "patient.sex"),
+    ),
+    (
+        {"patient.gestational_age_weeks": 12},
+        ("patient.gestational_age_weeks", "patient.pregnant"),
+    ),
     ({"pathology.tumor_ngs": False}, ("pathology.hrd", "pathology.tumor_ngs")),
     (
         {"history.treatment_lines[0].setting": "adjuvant"},

@@ -73,6 +73,7 @@ RULE_IDS = (
     "localized.resectability_unknown",
     "localized.amputation_only",
     "localized.retroperitoneal",
+    "localized.peripheral_vein",
     "locally_advanced.unresectable_primary",
     "locally_advanced.borderline_primary",
     "oligometastatic.criteria_met",
@@ -536,7 +537,8 @@ GAP_CASES: list[tuple[str, dict[str, Any], dict[str, Any], bool]] = [
         False,
     ),
     ("grade_unknown", BASE, {}, False),
-    # Gastric LMS: KIT and DOG1 must both have a result (issue 10, class 7).
+    # Gastric LMS: KIT and DOG1 must both have a clear result (issue 10, class 7); an
+    # equivocal one leaves a GIST possible (round 3).
     *(
         ("kit_dog1_not_done", GI_BASE, {"pathology.ihc": ihc}, present)
         for ihc, present in (
@@ -544,7 +546,9 @@ GAP_CASES: list[tuple[str, dict[str, Any], dict[str, Any], bool]] = [
             ({"kit": "negative", "dog1": "not_done"}, True),
             ({}, True),
             ({"kit": "negative", "dog1": "negative"}, False),
-            ({"CD117": "positive", "DOG1": "equivocal"}, False),
+            ({"CD117": "positive", "DOG1": "negative"}, False),
+            ({"CD117": "positive", "DOG1": "equivocal"}, True),
+            ({"kit": "negative", "dog1": "equivocal"}, True),
         )
     ),
     (
@@ -770,6 +774,14 @@ RULE_CASES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "provisional.distant_extent_not_recorded": (BASE, {"extent.metastases": DELETE}),
     "localized.amputation_only": (BASE, {"extent.limb_salvage_feasible": False}),
     "localized.retroperitoneal": (RETRO, {}),
+    "localized.peripheral_vein": (
+        BASE,
+        {
+            "tumor.site": "vascular",
+            "tumor.location": "right common femoral vein",
+            "extent.limb_salvage_feasible": DELETE,
+        },
+    ),
     "locally_advanced.unresectable_primary": (
         BASE,
         {"extent.primary_resectability": "unresectable"},

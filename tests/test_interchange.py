@@ -443,6 +443,7 @@ def _fhir_fields(case: Case) -> dict[str, Any]:
                 "other_drugs": [t for t in tl.other_drugs if _fhir_text(t) is not None],
                 "regimen": _fhir_text(tl.regimen),
                 "note": _fhir_text(tl.note),
+                "for_other_cancer": _fhir_text(tl.for_other_cancer),
             }
             for tl in case.history.treatment_lines
         ],

@@ -180,7 +180,11 @@ def test_excluded_by_performance() -> None:
     assert why_not(OPTIONS["best-supportive-care"], ecog3) == ""
     ecog2 = make({"patient.ecog": 2})
     assert why_not(OPTIONS["doxorubicin-trabectedin"], ecog2)  # ECOG 0-1 only
-    assert why_not(OPTIONS["doxorubicin-dacarbazine"], ecog2) == ""
+    # ECOG 2 alone: no combination (round 3), the single agent stays.
+    assert "ECOG 2: combination chemotherapy is not advised" in why_not(
+        OPTIONS["doxorubicin-dacarbazine"], ecog2
+    )
+    assert why_not(OPTIONS["doxorubicin"], ecog2) == ""
     assert why_not(OPTIONS["doxorubicin-trabectedin"], make({"patient.ecog": None})) == ""
 
 
@@ -355,6 +359,7 @@ def test_public_cases_meet_expected_words(
     shared_cases: dict[str, dict[str, Any]], expected: dict[str, dict[str, Any]]
 ) -> None:
     from lms_board.imaging import plan_imaging
+    from lms_board.knowledge.applies import in_scope
 
     checked = 0
     for case_id, exp in expected.items():
@@ -372,7 +377,13 @@ def test_public_cases_meet_expected_words(
             assert _words_in([word], names(recs.not_suitable)), f"{case_id}: {word} not listed"
             checked += 1
         if exp.get("biopsy_words"):
-            biopsy = [i.text for i in plan_imaging(case, grade, classification).biopsy]
+            # The biopsy advice that applies to the case; the plan itself leaves it out once
+            # a tissue diagnosis is confirmed (done_when), so both are read.
+            biopsy = [i.text for i in plan_imaging(case, grade, classification).biopsy] + [
+                i.text
+                for i in KB.imaging
+                if i.section == "biopsy" and in_scope(i.applies, case, classification)
+            ]
             for word in exp["biopsy_words"]:
                 assert _words_in([word], biopsy), f"{case_id}: {word} not in biopsy advice"
                 checked += 1

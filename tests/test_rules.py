@@ -638,12 +638,14 @@ def test_c9_older_ecog2_with_ckd_and_neuropathy() -> None:
     assert {"geriatric_assessment", "cardio_oncology", "neuropathy_caution"} <= set(prompt_codes(a))
 
 
-def test_c9_one_vulnerability_factor_demotes_combinations_with_a_caveat() -> None:
+def test_c9_age_alone_demotes_combinations_with_a_caveat() -> None:
+    """Age 75 or over alone (ECOG 1, not frail) moves combinations after single agents."""
     a = run(
         make(
             METASTATIC,
             {
-                "patient.ecog": 2,
+                "patient.age": 76,
+                "patient.ecog": 1,
                 "patient.coded_comorbidities": [
                     {"code": "peripheral_neuropathy", "severity": "moderate"}
                 ],
@@ -656,6 +658,22 @@ def test_c9_one_vulnerability_factor_demotes_combinations_with_a_caveat() -> Non
     systemic = [o for o in a.options if o.modality == "systemic" and o.id != "clinical-trial"]
     combos = [OPTIONS[o.id].combination for o in systemic]
     assert combos == sorted(combos), "single agents before combinations"
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [{"patient.ecog": 2}, {"patient.ecog": 1, "patient.comorbidities": ["frail, lives alone"]}],
+    ids=["ecog2", "frail"],
+)
+def test_round3_ecog2_or_frailty_alone_rules_combinations_out(changes: dict[str, Any]) -> None:
+    """Round 3, item 11: ECOG 2 or frailty on its own: no combination among the options;
+    each combination is "not suitable" with the reason; single agents stay."""
+    a = run(make(METASTATIC, changes))
+    assert not [o.id for o in a.options if OPTIONS[o.id].combination]
+    reason = not_suitable(a, "gemcitabine-docetaxel-first-line")
+    assert "combination chemotherapy is not advised" in reason
+    assert ("ECOG 2" in reason) or ("frailty" in reason.lower())
+    assert {"doxorubicin", "gemcitabine-single-agent"} <= set(option_ids(a))
 
 
 @pytest.mark.parametrize(

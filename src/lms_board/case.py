@@ -17,6 +17,7 @@ fertility, what the patient declines, and tumour NGS / homologous-recombination 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -168,6 +169,8 @@ class Patient(case_v1.Patient):
     menopausal_status: MenopausalStatus | None = None
     wishes_fertility_preservation: StrictBool | None = None
     declines: list[Declined] = Field(default_factory=list, max_length=len(Declined))
+    pregnant: StrictBool | None = None
+    gestational_age_weeks: StrictInt | None = Field(default=None, ge=1, le=42)
 
     def has_condition(self, code: ComorbidityCode) -> CodedComorbidity | None:
         """The coded comorbidity with that code, if recorded."""
@@ -180,6 +183,18 @@ class Patient(case_v1.Patient):
 class Pathology(case_v1.Pathology):
     tumor_ngs: StrictBool | None = None
     hrd: HrdStatus | None = None
+
+
+#: A cancer other than the sarcoma, named in a line's regimen or note ("for breast cancer").
+_OTHER_CANCER = re.compile(
+    r"\b(?:for|of|against)\s+(?:(?:her|his|the|a|an|prior|previous|earlier|early|"
+    r"metastatic|adjuvant)\s+){0,3}((?:breast|lung|ovarian|endometrial|cervical|"
+    r"prostate|colorectal|bladder|thyroid|testicular|germ[- ]cell)\s+(?:cancer|carcinoma)|"
+    r"(?:hodgkin(?:'s)?|non-hodgkin(?:'s)?)\s+lymphoma|hodgkin(?:'s)?\s+disease|"
+    r"lymphoma|leuka?emia|retinoblastoma|wilms(?:'s)?\s+tumou?r|neuroblastoma|"
+    r"another cancer|other cancer|a (?:prior|previous) cancer)",
+    re.IGNORECASE,
+)
 
 
 class TreatmentLine(StrictModel):
@@ -205,6 +220,21 @@ class TreatmentLine(StrictModel):
     best_response: Response | None = None
     stop_reason: StopReason | None = None
     note: LongText | None = None
+    #: The cancer the line was given for when it was not this LMS ("breast cancer"): its
+    #: anthracycline counts toward the lifetime dose, its outcome says nothing about the LMS.
+    for_other_cancer: ShortText | None = None
+
+    @property
+    def other_cancer(self) -> str | None:
+        """The other cancer this line was given for: ``for_other_cancer``, else a cancer
+        other than a sarcoma named in the regimen or note ("EC for breast cancer")."""
+        if self.for_other_cancer:
+            return self.for_other_cancer
+        for text in (self.regimen, self.note):
+            match = _OTHER_CANCER.search(text or "")
+            if match:
+                return match.group(1).lower()
+        return None
 
     @property
     def described(self) -> bool:
@@ -267,7 +297,11 @@ class History(StrictModel):
         out: list[NumberedLine] = []
         current = 0
         for i, tl in enumerate(self.treatment_lines):
-            if tl.setting == LineSetting.advanced:
+            other = tl.other_cancer
+            if other is not None:
+                # Given for another cancer: no LMS line number, no LMS outcome.
+                out.append(NumberedLine(i, tl, None, f"for {other}"))
+            elif tl.setting == LineSetting.advanced:
                 current = tl.line if tl.line is not None else current + 1
                 out.append(NumberedLine(i, tl, current, f"line {current}"))
             elif tl.setting == LineSetting.maintenance:
@@ -361,6 +395,7 @@ def _free_text_items(case: Case) -> Iterator[tuple[str, str | None]]:
         base = f"history.treatment_lines[{i}]"
         yield f"{base}.regimen", tl.regimen
         yield f"{base}.note", tl.note
+        yield f"{base}.for_other_cancer", tl.for_other_cancer
         for j, d in enumerate(tl.other_drugs):
             yield f"{base}.other_drugs[{j}]", d
     for i, rt in enumerate(case.history.radiotherapy_courses):

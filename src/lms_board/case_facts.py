@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 from lms_board.case import (
     Biopsy,
@@ -24,6 +25,7 @@ from lms_board.case import (
     Declined,
     HrdStatus,
     IhcResult,
+    Margin,
     MenopausalStatus,
     Presentation,
     RadiotherapyTarget,
@@ -32,6 +34,7 @@ from lms_board.case import (
     Severity,
     Sex,
     Site,
+    StopReason,
     UterineExtension,
 )
 from lms_board.drugs import drug_vocabulary
@@ -273,6 +276,321 @@ def metastases_without_extent(case: Case) -> list[str]:
     ]
 
 
+# --------------------------------------------------------------------------- round 3
+
+
+def _case_text(case: Case) -> str:
+    """The free text a referral puts its story in (notes, question, location, history notes,
+    comorbidities), lower case, for the few facts with no coded field of their own."""
+    parts = [case.notes, case.question, case.tumor.location, case.history.patient_preference]
+    parts += case.patient.comorbidities
+    parts += [tl.note for tl in case.history.treatment_lines]
+    return " \n".join(p for p in parts if p).casefold()
+
+
+#: A pregnancy now, in the free text ("20 weeks pregnant", "is pregnant", "current
+#: pregnancy"); "a future pregnancy" or "two previous pregnancies" do not count.
+_PREGNANT_NOW = re.compile(
+    r"\b(?:is|currently|now|presently|found to be|became)\s+(?:\w+\s+){0,2}pregnant\b|"
+    r"\b\d{1,2}\s*(?:weeks?|wks?)(?:'|’)?\s*(?:pregnant|of pregnancy|of gestation|gestation)\b|"
+    r"\bpregnant (?:at|with|since) |\b(?:during|in) (?:her|the) (?:current )?pregnancy\b|"
+    r"\bcurrent pregnancy\b|\b(?:first|second|third) trimester\b|\bgravid\b"
+)
+_NOT_PREGNANT = re.compile(r"\bnot (?:\w+ )?pregnant|pregnancy test (?:is |was )?negative")
+
+
+def pregnant(case: Case) -> bool | None:
+    """``patient.pregnant``; when it is not recorded, a current pregnancy named in the free
+    text ("20 weeks pregnant"; not "not pregnant", "a future pregnancy")."""
+    p = case.patient
+    if p.sex == Sex.male:
+        return False
+    if p.pregnant is not None:
+        return p.pregnant
+    text = _case_text(case)
+    if _PREGNANT_NOW.search(text) and not _NOT_PREGNANT.search(text):
+        return True
+    return None
+
+
+#: Body regions a radiotherapy field and a tumour location are compared by (word stems).
+BODY_REGIONS: dict[str, tuple[str, ...]] = {
+    "head and neck": (
+        "head",
+        "neck",
+        "orbit",
+        "eye",
+        "ocular",
+        "retinoblastoma",
+        "sinus",
+        "maxill",
+        "mandib",
+        "skull",
+        "cranial",
+        "brain",
+        "nasopharyn",
+        "oropharyn",
+        "larynx",
+        "laryng",
+        "tongue",
+        "oral",
+        "parotid",
+        "scalp",
+        "face",
+        "facial",
+        "jaw",
+        "nasal",
+    ),
+    "chest": (
+        "chest",
+        "breast",
+        "thorax",
+        "thoracic",
+        "axilla",
+        "mediastin",
+        "mantle",
+        "supraclav",
+        "sternum",
+        "stern",
+        "rib",
+        "lung",
+        "pleura",
+        "scapul",
+        "clavic",
+    ),
+    "abdomen": (
+        "abdomen",
+        "abdominal",
+        "retroperit",
+        "para-aortic",
+        "paraaortic",
+        "seminoma",
+        "stomach",
+        "gastric",
+        "liver",
+        "kidney",
+        "renal",
+        "pancrea",
+    ),
+    "pelvis": (
+        "pelvis",
+        "pelvic",
+        "prostate",
+        "cervix",
+        "cervical cancer",
+        "rectum",
+        "rectal",
+        "uterus",
+        "uterine",
+        "endometri",
+        "bladder",
+        "vulva",
+        "vagina",
+        "groin",
+        "inguinal",
+        "anal",
+        "sacrum",
+        "sacral",
+        "spermatic",
+        "scrot",
+        "testi",
+    ),
+}
+_SITE_REGION = {
+    Site.head_neck: "head and neck",
+    Site.retroperitoneum: "abdomen",
+    Site.uterus: "pelvis",
+}
+_RAS_WORDS = re.compile(
+    r"radiation[- ](?:associated|induced|related) (?:sarcoma|lms|leiomyosarcoma|tumou?r)|"
+    r"post-?radiation sarcoma"
+)
+#: "In the old radiotherapy field": radiation-associated for a primary tumour only (a local
+#: recurrence in its own field is the irradiated-field recurrence rule instead).
+_RT_FIELD_WORDS = re.compile(
+    r"(?:in|within|inside|at the edge of) the (?:previous |prior |former |old )?"
+    r"(?:radiotherapy |radiation |irradiated )field|(?:in|within) an? (?:previously )?"
+    r"irradiated (?:field|area|region)"
+)
+
+
+def _regions(text: str) -> set[str]:
+    low = text.casefold()
+    return {
+        region
+        for region, stems in BODY_REGIONS.items()
+        if any(re.search(rf"(?<![a-z]){re.escape(s)}", low) for s in stems)
+    }
+
+
+def tumour_regions(case: Case) -> set[str]:
+    """The body regions of the tumour: its site, and the words of its location."""
+    out = _regions(case.tumor.location or "")
+    if case.tumor.site in _SITE_REGION:
+        out.add(_SITE_REGION[case.tumor.site])
+    return out
+
+
+#: Years from radiotherapy to a sarcoma in its field before it counts as radiation-associated
+#: (the latency of Cahan's criteria); a course with no target recorded must meet it.
+RAS_MIN_LATENCY_YEARS = 3
+
+
+def _latency_met(case: Case, start: date | None) -> bool:
+    board = case.board_date or case.workup.last_imaging_date
+    if start is None or board is None:
+        return False
+    return (board - start).days >= RAS_MIN_LATENCY_YEARS * 365
+
+
+_WEEKS = re.compile(
+    r"(\d{1,2})\s*(?:weeks?|wks?)(?:'|’)?\s*(?:pregnant|of pregnancy|of gestation|gestation|"
+    r"gestational age|into (?:the|her) pregnancy)|(?:pregnant|gestation|gestational age)"
+    r"[^.;\n]{0,12}?\b(\d{1,2})\s*(?:weeks?|wks?)\b"
+)
+
+
+def gestational_weeks(case: Case) -> int | None:
+    """``patient.gestational_age_weeks``; for a pregnancy known from the free text only,
+    the weeks it names ("11 weeks pregnant")."""
+    p = case.patient
+    if p.gestational_age_weeks is not None or p.pregnant is not None:
+        return p.gestational_age_weeks
+    if pregnant(case) is not True:
+        return None
+    match = _WEEKS.search(_case_text(case))
+    if match is None:
+        return None
+    weeks = int(match.group(1) or match.group(2))
+    return weeks if 1 <= weeks <= 42 else None
+
+
+def radiation_field(case: Case) -> str | None:
+    """A course of radiotherapy given for something else (another cancer, another target)
+    whose region is the tumour's body region: "breast (2015)". ``None``: none recorded."""
+    where = tumour_regions(case)
+    for course in case.history.radiotherapy_courses:
+        if course.target in (RadiotherapyTarget.primary_site, RadiotherapyTarget.metastasis):
+            continue
+        if course.target is None and not _latency_met(case, course.start_date):
+            continue
+        if course.region and _regions(course.region) & where:
+            year = f" ({course.start_date.year})" if course.start_date else ""
+            return f"{course.region}{year}"
+    return None
+
+
+def radiation_associated(case: Case) -> bool:
+    """A sarcoma in or near the field of earlier radiotherapy for another target (the
+    recorded courses by region), or called radiation-associated in the record."""
+    if radiation_field(case) is not None:
+        return True
+    text = _case_text(case)
+    if _RAS_WORDS.search(text):
+        return True
+    return case.tumor.presentation == Presentation.primary and bool(_RT_FIELD_WORDS.search(text))
+
+
+#: Peripheral veins (limbs, groin, pelvis outside the vena cava): vascular LMS here is
+#: treated like an extremity tumour; the inferior vena cava keeps its own rules.
+_PERIPHERAL_VEIN = re.compile(
+    r"femoral|popliteal|saphenous|tibial|peroneal|iliac|brachial|axillary|subclavian|"
+    r"basilic|cephalic|radial|ulnar"
+)
+_CAVA = re.compile(r"vena cava|\bivc\b|caval|renal vein|hepatic vein|retrohepatic")
+
+
+def peripheral_vascular(case: Case) -> bool:
+    """A vascular LMS of a peripheral vein (femoral, iliac, popliteal…), not of the vena
+    cava, by the words of ``tumor.location``."""
+    if case.tumor.site != Site.vascular:
+        return False
+    location = (case.tumor.location or "").casefold()
+    return bool(_PERIPHERAL_VEIN.search(location)) and not _CAVA.search(location)
+
+
+def rule_site(case: Case) -> Site:
+    """The site whose rules apply: a peripheral-vein LMS follows the extremity rules."""
+    return Site.extremity if peripheral_vascular(case) else case.tumor.site
+
+
+_UNPLANNED = re.compile(
+    r"whoops|unplanned|inadvertent|shelled out|enucleat|without (?:a |any |prior |"
+    r"preoperative )?(?:biopsy|diagnosis|imaging)|outside a (?:sarcoma|reference) cent|"
+    r"as an? (?:presumed |suspected )?"
+    r"(?:benign |simple )?(?:lipoma|cyst|fibroma|dermatofibroma|ganglion|leiomyoma|fibroid|"
+    r"hernia|lump|sebaceous)"
+)
+
+
+def unplanned_excision(case: Case) -> bool:
+    """Excised without a diagnosis (a "whoops" operation): an excisional biopsy, or the record
+    says so ("excised as a lipoma", "unplanned excision")."""
+    return case.pathology.biopsy == Biopsy.excisional or bool(_UNPLANNED.search(_case_text(case)))
+
+
+def reexcision_indicated(case: Case) -> bool:
+    """Resected with involved margins (R1/R2), or an unplanned excision whose margins are not
+    recorded as clear: re-excision is discussed before the radiotherapy decision. In the
+    retroperitoneum and the vena cava only after an unplanned operation: a planned en bloc
+    resection with a microscopic margin at a vessel is followed by surveillance (TARPSWG)."""
+    p = case.pathology
+    if case.extent.primary_resectability != Resectability.resected and p.biopsy not in (
+        Biopsy.excisional,
+        Biopsy.resection,
+    ):
+        return False
+    unplanned = unplanned_excision(case)
+    if rule_site(case) in (Site.retroperitoneum, Site.vascular) and not unplanned:
+        return False
+    if p.margin in (Margin.R1, Margin.R2):
+        return True
+    return unplanned and p.margin in (None, Margin.unknown)
+
+
+_MYOMECTOMY = re.compile(
+    r"myomectom|uterus (?:and ovaries |and adnexa )?(?:still |left )?in (?:situ|place)|uterus (?:was )?(?:preserved|retained|conserved)"
+)
+_HYSTERECTOMY_DONE = re.compile(
+    r"(?:after|following|underwent|had|status post|s/p|by) (?:an? )?(?:total |radical |simple |"
+    r"abdominal |vaginal |laparoscopic |robotic |subtotal |supracervical )*hysterectomy|"
+    r"hysterectomy (?:was )?(?:done|performed)|\btah\b|\btlh\b"
+)
+
+
+def uterus_retained(case: Case) -> bool:
+    """A uterine LMS found at myomectomy (or another uterus-sparing operation) with the uterus
+    still in place: completion hysterectomy and restaging come next."""
+    biopsy = case.pathology.biopsy
+    if case.tumor.site != Site.uterus or biopsy not in (Biopsy.excisional, Biopsy.resection):
+        return False
+    text = _case_text(case)
+    sparing = biopsy == Biopsy.excisional or bool(_MYOMECTOMY.search(text))
+    return sparing and not _HYSTERECTOMY_DONE.search(text)
+
+
+_OLIGOPROGRESSION = re.compile(
+    r"oligo-?progress|(?:one|a single|single|only one|1) (?:\w+ ){0,3}(?:lesion|metastas[ie]s|"
+    r"nodule|deposit|site)s? (?:\w+ ){0,3}(?:progress|grow|enlarg|increas)|(?:progress|grow|"
+    r"enlarg)\w* (?:in|at|of) (?:only )?(?:one|a single|1) (?:\w+ ){0,2}(?:lesion|metastas[ie]s|"
+    r"nodule|site)"
+)
+
+
+def oligoprogression(case: Case) -> bool:
+    """One (or very few) lesions progressing while an advanced line still controls the rest:
+    an ongoing line recorded, and the record says a single lesion grows."""
+    ongoing = any(
+        tl.stop_reason == StopReason.ongoing and tl.other_cancer is None
+        for tl in case.history.treatment_lines
+    )
+    return (
+        ongoing
+        and bool(case.extent.metastases)
+        and bool(_OLIGOPROGRESSION.search(_case_text(case)))
+    )
+
+
 def cardiac_contraindications(case: Case) -> list[str]:
     """LVEF under 50% or heart failure: no anthracycline."""
     pt = case.patient
@@ -305,6 +623,14 @@ class CaseFacts:
     reproductive_potential: bool = False
     cardiac_contraindications: tuple[str, ...] = ()
     surgery_declined: Declined | None = None
+    pregnant: bool | None = None
+    gestational_weeks: int | None = None
+    radiation_associated: bool = False
+    radiation_field: str | None = None
+    rule_site: Site | None = None
+    reexcision_indicated: bool = False
+    uterus_retained: bool = False
+    oligoprogression: bool = False
 
     @property
     def excluded(self) -> dict[str, DrugHistory]:
@@ -355,4 +681,12 @@ def case_facts(case: Case) -> CaseFacts:
         reproductive_potential=reproductive_potential(case),
         cardiac_contraindications=tuple(cardiac_contraindications(case)),
         surgery_declined=curative_surgery_declined(case),
+        pregnant=pregnant(case),
+        gestational_weeks=gestational_weeks(case),
+        radiation_associated=radiation_associated(case),
+        radiation_field=radiation_field(case),
+        rule_site=rule_site(case),
+        reexcision_indicated=reexcision_indicated(case),
+        uterus_retained=uterus_retained(case),
+        oligoprogression=oligoprogression(case),
     )

@@ -111,6 +111,18 @@ APPLIES_WHEN: tuple[AppliesWhen, ...] = (
         version=2,
     ),
     AppliesWhen(
+        "patient.pregnant",
+        "not for patient.sex 'male'",
+        unless=(Is("patient.sex", (Sex.male,)),),
+        version=2,
+    ),
+    AppliesWhen(
+        "patient.gestational_age_weeks",
+        "only when patient.pregnant is true (patient.pregnant is {value})",
+        when=(Is("patient.pregnant", (True,)),),
+        version=2,
+    ),
+    AppliesWhen(
         "pathology.hrd",
         "a homologous-recombination result needs a tumour test (pathology.tumor_ngs is false)",
         unless=(Is("pathology.tumor_ngs", (False,)),),

@@ -7,6 +7,7 @@ member who disagrees can see exactly why. Example: two resectable lung metastase
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from lms_board.assessment import (
@@ -27,6 +28,7 @@ from lms_board.case import (
     BiopsyRoute,
     Case,
     IhcResult,
+    Presentation,
     Resectability,
     Site,
 )
@@ -38,7 +40,9 @@ from lms_board.case_facts import (
     curative_surgery_declined,
     limited_metastatic_short_interval,
     metastases_without_extent,
+    peripheral_vascular,
     total_lesions,
+    uterus_retained,
 )
 from lms_board.identifiers import case_identifiers
 from lms_board.treatment import ANTHRACYCLINE_LIMIT_MG_M2, anthracycline_exposure
@@ -71,6 +75,7 @@ EV_RPS = ["tarpswg-2015"]
 EV_IMAGING = ["esmo-sts-2018", "seom-sts-2021"]
 EV_GIST = ["esmo-gist-2022"]
 EV_LIMITED = ["oligomet-review-2023", "oligomet-lung-eortc-1996"]
+EV_PERIPHERAL_VEIN = ["vascular-lms-extremity-2009", "esmo-sts-2018"]
 
 #: Gaps whose closure could move the case between resectable and advanced.
 CATEGORY_GAPS: frozenset[GapCode] = frozenset(
@@ -179,6 +184,16 @@ def _limited_short_interval_reason(case: Case) -> Reason:
     )
 
 
+def tumour_word(case: Case) -> str:
+    """How the rationale names the tumour being treated: "local recurrence" for a recurrence,
+    else "primary"."""
+    return (
+        "local recurrence"
+        if case.tumor.presentation == Presentation.local_recurrence
+        else "primary"
+    )
+
+
 def _category(case: Case) -> tuple[Category, Subtype, list[Reason]]:
     primary = primary_resectability(case)
     if case.extent.metastases:
@@ -213,7 +228,7 @@ def _category(case: Case) -> tuple[Category, Subtype, list[Reason]]:
             [
                 _reason(
                     "locally_advanced.unresectable_primary",
-                    "No distant metastasis; the primary is judged unresectable.",
+                    f"No distant metastasis; the {tumour_word(case)} is judged unresectable.",
                     EV_GUIDELINE,
                 )
             ],
@@ -225,27 +240,28 @@ def _category(case: Case) -> tuple[Category, Subtype, list[Reason]]:
             [
                 _reason(
                     "locally_advanced.borderline_primary",
-                    "No distant metastasis; the primary is borderline resectable: first-line systemic "
-                    "therapy and/or radiotherapy, then reassess resectability.",
+                    f"No distant metastasis; the {tumour_word(case)} is borderline resectable: "
+                    "first-line systemic therapy and/or radiotherapy, then reassess resectability.",
                     EV_GUIDELINE,
                 )
             ],
         )
+    tumour = tumour_word(case)
     if primary == Resectability.resected:
         rule, text = (
             "localized.resected_primary",
-            "No distant metastasis; the primary has been resected.",
+            f"No distant metastasis; the {tumour} has been resected.",
         )
     elif primary == Resectability.resectable:
         rule, text = (
             "localized.resectable_primary",
-            "No distant metastasis; the primary is judged resectable.",
+            f"No distant metastasis; the {tumour} is judged resectable.",
         )
     else:
         rule, text = (
             "localized.resectability_unknown",
-            "No distant metastasis found; surgical opinion on the primary not recorded, so the call "
-            "is resectable · localized until a sarcoma surgeon has reviewed it.",
+            f"No distant metastasis found; surgical opinion on the {tumour} not recorded, so the "
+            "call is resectable · localized until a sarcoma surgeon has reviewed it.",
         )
     reasons = [_reason(rule, text, EV_GUIDELINE)]
     if case.tumor.site == Site.extremity and case.extent.limb_salvage_feasible is False:
@@ -254,6 +270,16 @@ def _category(case: Case) -> tuple[Category, Subtype, list[Reason]]:
                 "localized.amputation_only",
                 "Limb salvage judged not feasible: the curative operation is an amputation.",
                 EV_GUIDELINE,
+            )
+        )
+    if peripheral_vascular(case):
+        reasons.append(
+            _reason(
+                "localized.peripheral_vein",
+                "LMS of a peripheral vein (not the vena cava): treated by the limb-sarcoma "
+                "rules (wide resection with venous reconstruction where needed, radiotherapy "
+                "by its indications); the vena cava keeps its own rules.",
+                EV_PERIPHERAL_VEIN,
             )
         )
     if case.tumor.site == Site.retroperitoneum:
@@ -347,6 +373,9 @@ def _has_tissue(case: Case) -> bool:
 
 
 def _uterus_in_place(case: Case) -> bool:
+    """Not yet operated on, or operated on with the uterus kept (a myomectomy)."""
+    if uterus_retained(case):
+        return True
     return not (
         case.extent.primary_resectability == Resectability.resected
         or case.pathology.biopsy == Biopsy.resection
@@ -444,23 +473,53 @@ def workup_gaps(case: Case, grade: Grade | None) -> list[WorkupGap]:
             "FNCLCC grade unknown: record differentiation, mitoses and necrosis, or the reported grade.",
             EV_GUIDELINE,
         )
-    if site == Site.gastrointestinal and _has_tissue(case) and not _kit_dog1_done(case):
+    if gist_possible(case) and _has_tissue(case) and not _kit_dog1_done(case):
         gap(
             "kit_dog1_not_done",
-            "KIT and DOG1 immunohistochemistry not recorded: do both on the tissue to exclude a "
-            "GIST before the diagnosis of LMS and the plan are final.",
+            "KIT (CD117) and DOG1 immunohistochemistry not both clearly negative or positive "
+            f"({kit_dog1_summary(case)}): complete or repeat them (and mutation testing if "
+            "equivocal) to exclude a GIST before the diagnosis of LMS and the plan are final.",
             EV_GIST,
         )
     return gaps
 
 
+#: Where a GIST is in the differential of a spindle-cell tumour: the gut wall, and a visceral
+#: tumour of the mesentery, omentum or a hollow organ of the digestive tract.
+_GI_TRACT = re.compile(
+    r"oesophag|esophag|gastr|stomach|duoden|jejun|ile(?:um|al)|bowel|intestin|colon|colic|"
+    r"caec|cec|rect|sigmoid|mesenter|omentum|omental|gastrointestinal|small bowel"
+)
+
+
+def gist_possible(case: Case) -> bool:
+    """A gastrointestinal site, or a visceral tumour of the digestive tract by its location."""
+    if case.tumor.site == Site.gastrointestinal:
+        return True
+    return case.tumor.site == Site.other_visceral and bool(
+        _GI_TRACT.search((case.tumor.location or "").casefold())
+    )
+
+
 def _kit_dog1_done(case: Case) -> bool:
-    """Both KIT (CD117) and DOG1 have a result (positive, negative or equivocal)."""
+    """Both KIT (CD117) and DOG1 have a clear result (positive or negative); an equivocal or
+    missing one leaves a GIST possible."""
     results = _normalised_ihc(case.pathology.ihc)
-    done = (IhcResult.positive, IhcResult.negative, IhcResult.equivocal)
+    done = (IhcResult.positive, IhcResult.negative)
     return any(results.get(n) in done for n in KIT_NAMES) and any(
         results.get(n) in done for n in DOG1_NAMES
     )
+
+
+def kit_dog1_summary(case: Case) -> str:
+    """``KIT negative, DOG1 equivocal`` (``not done`` for a missing one)."""
+    results = _normalised_ihc(case.pathology.ihc)
+
+    def one(names: tuple[str, ...]) -> str:
+        found = [results[n] for n in names if n in results]
+        return found[0].value.replace("_", " ") if found else "not done"
+
+    return f"KIT {one(KIT_NAMES)}, DOG1 {one(DOG1_NAMES)}"
 
 
 KIT_NAMES = ("kit", "ckit", "cd117")
@@ -515,13 +574,13 @@ def flags(case: Case, grade: Grade | None) -> list[Flag]:
                 f"(score {grade.score} → G{grade.grade}): ask pathology.",
             )
         )
-    if case.tumor.site == Site.gastrointestinal and not (
+    if gist_possible(case) and not (
         _negative(case.pathology.ihc, KIT_NAMES) and _negative(case.pathology.ihc, DOG1_NAMES)
     ):
         out.append(
             Flag(
                 code="gist_not_excluded",
-                message="Gastrointestinal site without KIT and DOG1 both negative: exclude GIST.",
+                message="Digestive-tract site without KIT and DOG1 both negative: exclude GIST.",
             )
         )
     if case.tumor.morcellated is True:

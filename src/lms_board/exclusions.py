@@ -69,6 +69,10 @@ RULE_IDS = (
     "history.trial_arm",
     "anthracycline.limit",
     "fitness.no_combination",
+    "pregnancy.radiotherapy",
+    "pregnancy.chemotherapy_timing",
+    "pregnancy.targeted",
+    "pregnancy.trial",
     "fitness.single_agent",
     "fitness.trial_ecog",
     "comorbidity.renal",
@@ -90,8 +94,14 @@ EV_FITNESS = ["esmo-sts-2018", "epaz-2020"]
 #: Severe organ dysfunction as a vulnerability factor: the organ classes and comorbidity.
 EV_ORGAN = ["kdigo-ckd-2013", "geriatric-asco-2018"]
 EV_DECLINED = ["esmo-sts-2018"]
+EV_PREGNANCY = ["pregnancy-amant-2019"]
+#: Chemotherapy is not given before this week of pregnancy (the first trimester), nor after
+#: the last one (delivery planned first).
+PREGNANCY_CHEMO_FROM_WEEK = 14
+PREGNANCY_CHEMO_UNTIL_WEEK = 35
 RULE_EVIDENCE: tuple[str, ...] = tuple(
     {
+        *EV_PREGNANCY,
         *EV_DIAGNOSIS,
         *EV_ANTHRACYCLINE,
         *EV_CARDIAC,
@@ -251,12 +261,17 @@ def vulnerability_factors(facts: CaseFacts) -> list[str]:
     return why
 
 
+def _decisive(facts: CaseFacts) -> bool:
+    """ECOG 2 or frailty: enough on its own to rule combinations out."""
+    return facts.case.patient.ecog == SINGLE_AGENT_ECOG or facts.frail
+
+
 def combination_when_vulnerable(combination: bool, facts: CaseFacts) -> Ruling | None:
-    """Two or more of ECOG 2, age 75 or over, frailty and severe organ dysfunction: no
-    combination chemotherapy (one alone only moves combinations after single agents, with a
-    caveat)."""
+    """ECOG 2 or frailty, or any two of ECOG 2, age 75 or over, frailty and severe organ
+    dysfunction: no combination chemotherapy (age or organ dysfunction alone only moves
+    combinations after single agents, with a caveat)."""
     why = vulnerability_factors(facts)
-    if not combination or len(why) < 2:
+    if not combination or not why or (len(why) < 2 and not _decisive(facts)):
         return None
     evidence = EV_FITNESS + (EV_ORGAN if facts.severe_organ_dysfunction else [])
     return Ruling(
@@ -358,11 +373,80 @@ def neuropathy_exclusion(drugs: Iterable[str], facts: CaseFacts) -> Ruling | Non
     )
 
 
+# --------------------------------------------------------------------------- pregnancy
+
+
+def _gestation(facts: CaseFacts) -> int | None:
+    return facts.gestational_weeks if facts.pregnant else None
+
+
+def _irradiates(option: OptionRecord) -> bool:
+    return option.modality == "radiotherapy" or Declined.radiotherapy in option.declined_as
+
+
+def pregnancy_exclusion(option: OptionRecord, facts: CaseFacts) -> Ruling | None:
+    """Pregnant: no radiotherapy until after delivery; no chemotherapy in the first trimester
+    (under 14 weeks) or after 35 weeks; no targeted or hormonal drug (not given in
+    pregnancy). Surgery and the diagnostic steps stay."""
+    if facts.pregnant is not True:
+        return None
+    if Declined.trial in option.declined_as:
+        return Ruling(
+            "pregnancy.trial",
+            "Pregnant: pregnancy excludes trial participation; revisit after delivery.",
+            tuple(EV_PREGNANCY),
+        )
+    if _irradiates(option):
+        return Ruling(
+            "pregnancy.radiotherapy",
+            "Pregnant: radiotherapy is deferred until after delivery (fetal dose).",
+            tuple(EV_PREGNANCY),
+        )
+    if option.modality != "systemic" or not option.drugs:
+        return None
+    if not _option_is_cytotoxic(option.drugs):
+        return Ruling(
+            "pregnancy.targeted",
+            "Pregnant: targeted and hormonal drugs are not given in pregnancy.",
+            tuple(EV_PREGNANCY),
+        )
+    weeks = _gestation(facts)
+    if weeks is not None and weeks < PREGNANCY_CHEMO_FROM_WEEK:
+        return Ruling(
+            "pregnancy.chemotherapy_timing",
+            f"Pregnant, {weeks} weeks: no chemotherapy in the first trimester (standard "
+            f"regimens from {PREGNANCY_CHEMO_FROM_WEEK} weeks, with the obstetric team).",
+            tuple(EV_PREGNANCY),
+        )
+    if weeks is not None and weeks > PREGNANCY_CHEMO_UNTIL_WEEK:
+        return Ruling(
+            "pregnancy.chemotherapy_timing",
+            f"Pregnant, {weeks} weeks: no chemotherapy after {PREGNANCY_CHEMO_UNTIL_WEEK} "
+            "weeks; plan the delivery first, with the obstetric team.",
+            tuple(EV_PREGNANCY),
+        )
+    return None
+
+
+def pregnancy_caveat(option: OptionRecord, facts: CaseFacts) -> str | None:
+    """Chemotherapy that stays for a pregnant patient: when and how."""
+    if facts.pregnant is not True or option.modality != "systemic" or not option.drugs:
+        return None
+    weeks = _gestation(facts)
+    when = f"{weeks} weeks now" if weeks is not None else "gestational age not recorded"
+    return (
+        f"Pregnant ({when}): chemotherapy only from {PREGNANCY_CHEMO_FROM_WEEK} to "
+        f"{PREGNANCY_CHEMO_UNTIL_WEEK} weeks, planned with the obstetric team (fetal growth "
+        "scans; delivery timed away from the blood-count nadir)."
+    )
+
+
 def option_rulings(option: OptionRecord, facts: CaseFacts) -> list[Ruling]:
     """Every patient and safety rule that rules the option out (empty: it stays)."""
     found = [
         before_diagnosis(option.modality, facts),
         declined_by_patient(declines_for_option(option), facts),
+        pregnancy_exclusion(option, facts),
         failed_drugs(option.drugs, facts),
         anthracycline_not_suitable(option.anthracycline, facts),
         combination_at_poor_performance(option.combination, facts)
@@ -421,6 +505,27 @@ def anthracycline_caveats(anthracycline: bool, facts: CaseFacts) -> list[str]:
     if facts.case.patient.has_condition(ComorbidityCode.cardiac_disease):
         out.append("Cardiac disease recorded: cardio-oncology review before an anthracycline.")
     return out
+
+
+#: Fewer standard cycles than this left to the lifetime limit: an anthracycline option moves
+#: after the options without one (half of the usual six-cycle course does not fit).
+FEW_ANTHRACYCLINE_CYCLES = 3
+
+
+def few_anthracycline_cycles(anthracycline: bool, facts: CaseFacts) -> str | None:
+    """Some anthracycline may still be given, but less than half a course: "≈ 150 mg/m² left
+    (about 2 cycles)". ``None`` when the dose is unknown, no anthracycline was given, or the
+    limit already rules it out."""
+    e = facts.exposure
+    if not anthracycline or not e.prior or e.dose_unknown or e.below_one_cycle:
+        return None
+    if e.cycles_left >= FEW_ANTHRACYCLINE_CYCLES:
+        return None
+    return (
+        f"≈ {e.remaining_mg_m2:g} mg/m² of anthracycline left (about {int(e.cycles_left)} "
+        f"cycle(s) of {e.cycle_mg_m2:g} mg/m²): less than half a course, so the options without "
+        "an anthracycline come first"
+    )
 
 
 def comorbidity_caveats(drugs: Iterable[str], facts: CaseFacts) -> list[str]:
@@ -538,6 +643,13 @@ def trial_rulings(trial: TrialRecord, facts: CaseFacts) -> list[Ruling]:
     found: list[Ruling | None] = [
         before_diagnosis("systemic", facts) if trial.interventional else None,
         declined_by_patient({Declined.trial}, facts) if trial.interventional else None,
+        Ruling(
+            "pregnancy.trial",
+            "Pregnant: pregnancy excludes trial participation; revisit after delivery.",
+            tuple(EV_PREGNANCY),
+        )
+        if trial.interventional and facts.pregnant is True
+        else None,
         trial_declined_chemotherapy(trial, facts),
         trial_failed_drugs(trial, facts),
     ]

@@ -57,7 +57,10 @@ def build_prompts(
     kb: Knowledge,
 ) -> list[Prompt]:
     """The prompts for this case, in the knowledge file's order."""
-    values = {"age": facts.case.patient.age}
+    values = {
+        "age": facts.case.patient.age,
+        "rt_field": f": {facts.radiation_field}" if facts.radiation_field else "",
+    }
     return [
         Prompt(code=r.code, message=r.message.format(**values), evidence=list(r.evidence))
         for r in kb.prompts

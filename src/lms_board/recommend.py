@@ -39,8 +39,10 @@ from lms_board.exclusions import (
     comorbidity_caveats,
     declined_chemotherapy_caveat,
     failed_drugs,
+    few_anthracycline_cycles,
     history_caveats,
     option_rulings,
+    pregnancy_caveat,
     single_agent_preferred,
     trial_rulings,
 )
@@ -69,9 +71,19 @@ OPEN_STATUS_ORDER = (
     "ACTIVE_NOT_RECRUITING",
     "UNKNOWN",
 )
-#: Statuses under which a non-landmark trial is no longer shown as an example.
+#: Statuses under which a non-landmark trial is no longer shown as an example: it takes no
+#: patients (closed, or active but not recruiting), so it is never offered as a referral.
 CLOSED_STATUSES = frozenset(
-    {"COMPLETED", "TERMINATED", "WITHDRAWN", "SUSPENDED", "NO_LONGER_AVAILABLE", "WITHHELD"}
+    {
+        "COMPLETED",
+        "TERMINATED",
+        "WITHDRAWN",
+        "SUSPENDED",
+        "NO_LONGER_AVAILABLE",
+        "WITHHELD",
+        "ACTIVE_NOT_RECRUITING",
+        "TEMPORARILY_NOT_AVAILABLE",
+    }
 )
 
 
@@ -216,6 +228,9 @@ def _option_caveats(
     declined = declined_chemotherapy_caveat(option, f)
     if declined:
         caveats.append(declined)
+    pregnant = pregnancy_caveat(option, f)
+    if pregnant:
+        caveats.append(pregnant)
     if demoted_for:
         caveats.append(
             f"{demoted_for[:1].upper()}{demoted_for[1:]}: a single agent is preferred; "
@@ -390,7 +405,10 @@ def recommend(
         demoted = bool(prefer_single and rec.combination)
         option = _to_option(rec, case, classification, kb, f, prefer_single if demoted else None)
         rank = effective_rank(rec, case, classification, f, kb)
-        offered.append((_rank(rank, demoted), option))
+        few = few_anthracycline_cycles(rec.anthracycline, f)
+        if few:
+            option.caveats.append(few[:1].upper() + few[1:] + ".")
+        offered.append((_rank(rank, demoted or bool(few)), option))
         context.add(rec.id)
     options = supportive_first([o for _, o in sorted(offered, key=lambda p: p[0])], case)
 

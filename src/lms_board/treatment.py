@@ -7,7 +7,10 @@ Drug outcomes (``drug_histories``), the outcome that matters for each drug acros
 - failed: an earlier advanced (or maintenance) line that a later advanced line replaced
   with no recorded stop reason ("line 1, replaced by line 2: counted as failed");
 - ongoing, stopped at the patient's choice, completed without progression (may be
-  re-offered with a rechallenge caveat), or outcome not recorded.
+  re-offered with a rechallenge caveat), given for another cancer (a line with
+  ``for_other_cancer``, or "for breast cancer" in its regimen or note: its anthracycline
+  counts toward the lifetime dose, but it is never "progressed on" for the LMS), or outcome
+  not recorded.
 Progression outranks toxicity, which outranks failure, and so on (``OUTCOME_ORDER``).
 Example: trabectedin (line 1, progression), gemcitabine + docetaxel (line 2, no stop
 reason), pazopanib (line 3, progression) → trabectedin and pazopanib "progressed on",
@@ -44,6 +47,7 @@ class Outcome(StrEnum):
     ongoing = "ongoing"
     patient_choice = "patient_choice"
     completed = "completed"
+    other_cancer = "other_cancer"
     unknown = "unknown"
 
 
@@ -105,11 +109,19 @@ class DrugHistory:
             return f"{self.name} stopped at the patient's choice ({where})"
         if outcome == Outcome.completed:
             return f"{self.name} completed without recorded progression ({where})"
+        if outcome == Outcome.other_cancer:
+            return (
+                f"{self.name} given {where}: counts toward the anthracycline dose, says "
+                "nothing about how the LMS responds"
+            )
         return f"{self.name} given ({where}); outcome not recorded"
 
 
 def _line_outcome(tl: NumberedLine) -> Outcome:
     line = tl.line
+    if line.other_cancer is not None:
+        # Given for another cancer: only a toxicity tells the board about this patient.
+        return Outcome.toxicity if line.stop_reason == StopReason.toxicity else Outcome.other_cancer
     if (
         line.stop_reason == StopReason.progression
         or line.best_response == Response.progressive_disease

@@ -98,6 +98,7 @@ ROW_LAYOUT: dict[str, tuple[tuple[tuple[str, int], ...], ...]] = {
         (("start_date", 1), ("end_date", 1), ("cycles", 1), ("best_response", 1)),
         (("stop_reason", 1), ("regimen", 3)),
         (("other_drugs", 2), ("note", 2)),
+        (("for_other_cancer", 2),),
     ),
     "history.radiotherapy_courses": (
         (("timing", 1), ("target", 1), ("technique", 1), ("region", 1)),

@@ -467,6 +467,9 @@ def patient_factors_text(case: Case) -> str:
     )
     if fertility:
         bits.append(fertility)
+    if p.pregnant is True:
+        weeks = p.gestational_age_weeks
+        bits.append(f"pregnant ({weeks} weeks)" if weeks else "pregnant")
     if p.declines:
         bits.append("declines " + ", ".join(label(d) for d in p.declines))
     return " · ".join(bits)

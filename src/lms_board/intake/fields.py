@@ -295,6 +295,8 @@ FIELDS: tuple[FormField, ...] = (
     ),
     _F("patient.menopausal_status", "enum", "Patient"),
     _F("patient.wishes_fertility_preservation", "bool", "Patient"),
+    _F("patient.pregnant", "bool", "Patient"),
+    _F("patient.gestational_age_weeks", "int", "Patient"),
     _F(
         "patient.declines",
         "multi",
@@ -461,6 +463,13 @@ TREATMENT_LINES = ListEditor(
         row_field(_TL, _TL_KEY, "best_response", "enum"),
         row_field(_TL, _TL_KEY, "stop_reason", "enum"),
         row_field(_TL, _TL_KEY, "note", "textarea"),
+        row_field(
+            _TL,
+            _TL_KEY,
+            "for_other_cancer",
+            "text",
+            help='Only when given for another cancer, e.g. "breast cancer".',
+        ),
     ),
     help="One row per regimen, oldest first.",
 )

@@ -67,6 +67,8 @@ FHIR_DROPPED: tuple[str, ...] = (
     "patient.comorbidities",
     "patient.menopausal_status",
     "patient.wishes_fertility_preservation",
+    "patient.pregnant",
+    "patient.gestational_age_weeks",
     "patient.declines",
     "tumor.depth",
     "tumor.presentation",
@@ -110,6 +112,7 @@ LINE_NUMBER_EXT = "urn:lms-board:fhir:extension:line-number"
 CYCLES_EXT = "urn:lms-board:fhir:extension:cycles"
 BEST_RESPONSE_EXT = "urn:lms-board:fhir:extension:best-response"
 CUMULATIVE_DOSE_EXT = "urn:lms-board:fhir:extension:cumulative-dose"
+OTHER_CANCER_EXT = "urn:lms-board:fhir:extension:for-other-cancer"
 RT_TIMING_EXT = "urn:lms-board:fhir:extension:radiotherapy-timing"
 RT_TECHNIQUE_EXT = "urn:lms-board:fhir:extension:radiotherapy-technique"
 RT_DOSE_EXT = "urn:lms-board:fhir:extension:radiotherapy-dose"
@@ -376,6 +379,9 @@ def _treatment_line_resources(
         if tl.best_response is not None:
             response = _code(RESPONSE_SYSTEM, tl.best_response.value)
             extensions.append(_extension(BEST_RESPONSE_EXT, valueCodeableConcept=response))
+        other_cancer = fhir_text(tl.for_other_cancer)
+        if other_cancer is not None:
+            extensions.append(_extension(OTHER_CANCER_EXT, valueString=other_cancer))
         stop = tl.stop_reason.value if tl.stop_reason is not None else None
         body: dict[str, Any] = {
             "resourceType": "MedicationStatement",
@@ -937,6 +943,7 @@ def _line_from(resource: Mapping[str, Any]) -> dict[str, Any]:
     notes = resource.get("note") or []
     if notes:
         _put_given(line, "note", notes[0].get("text"))
+    _put_given(line, "for_other_cancer", _ext(resource, OTHER_CANCER_EXT))
     return line
 
 

@@ -107,7 +107,8 @@ def _scope_checks(c: Conditions, f: CaseFacts, classification: Classification) -
     if c.subtypes:
         yield Check("subtypes", classification.subtype in c.subtypes or subtype in c.subtypes)
     if c.sites:
-        yield Check("sites", t.site in c.sites)
+        # A peripheral-vein LMS follows the extremity rules (case_facts.rule_site).
+        yield Check("sites", (f.rule_site or t.site) in c.sites)
     if c.resectability:
         yield Check("resectability", primary_resectability(case) in c.resectability)
     if c.presentation:
@@ -233,6 +234,17 @@ def _scope_checks(c: Conditions, f: CaseFacts, classification: Classification) -
         yield Check("declines_any", any(d in p.declines for d in c.declines_any))
     if c.reproductive_potential is not None:
         yield Check("reproductive_potential", f.reproductive_potential == c.reproductive_potential)
+    if c.pregnant is not None:
+        yield Check("pregnant", (f.pregnant is True) == c.pregnant)
+    for name in (
+        "radiation_associated",
+        "reexcision_indicated",
+        "uterus_retained",
+        "oligoprogression",
+    ):
+        wanted = getattr(c, name)
+        if wanted is not None:
+            yield Check(name, getattr(f, name) == wanted)
 
 
 def _grade_checks(c: Conditions, f: CaseFacts) -> Iterator[Check]:

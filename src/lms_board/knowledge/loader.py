@@ -48,7 +48,7 @@ FILES = (
     "imaging.yaml",
 )
 #: Placeholders a prompt message may use.
-PROMPT_PLACEHOLDERS = {"age": 40}
+PROMPT_PLACEHOLDERS = {"age": 40, "rt_field": ": left breast (2015)"}
 IMAGING_SECTIONS = ("items", "surveillance", "surveillance_imaging")
 
 M = TypeVar("M", bound=BaseModel)

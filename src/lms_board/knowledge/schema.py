@@ -230,6 +230,17 @@ class Conditions(_Record):
     declines_any: list[Declined] = []
     #: Could treatment harm the patient's fertility (``case_facts.reproductive_potential``)?
     reproductive_potential: bool | None = None
+    # ---- scope (round 3), each a fact of ``lms_board.case_facts``
+    #: Pregnant (``patient.pregnant``, or a pregnancy named in the free text).
+    pregnant: bool | None = None
+    #: A sarcoma in or near the field of earlier radiotherapy for another target.
+    radiation_associated: bool | None = None
+    #: Involved margins, or an unplanned ("whoops") excision without clear margins.
+    reexcision_indicated: bool | None = None
+    #: Uterine LMS found at myomectomy with the uterus still in place.
+    uterus_retained: bool | None = None
+    #: One lesion progressing on an ongoing line that controls the rest.
+    oligoprogression: bool | None = None
     # ---- eligibility (v2): a case in scope that fails one of these gets the reason
     grade_min: int | None = Field(default=None, ge=1, le=3)
     grade_max: int | None = Field(default=None, ge=1, le=3)
@@ -364,6 +375,19 @@ class TrialRecord(_Record):
     #: offered, or listed as not recommended. Empty: shown wherever it applies.
     context_for: list[RecordId] = []
     reviewed: date
+
+    @model_validator(mode="after")
+    def _status_text_agrees(self) -> TrialRecord:
+        """Never "Recruiting" in words for a trial whose status is not, nor "closed" in words
+        for one recorded as recruiting."""
+        text = self.status_text.casefold()
+        if text.startswith("recruiting") and self.status != "RECRUITING":
+            raise ValueError(f"status_text says recruiting but status is {self.status}")
+        if self.status in ("RECRUITING", "NOT_YET_RECRUITING", "ENROLLING_BY_INVITATION") and (
+            re.search(r"closed|completed|terminated|futility|not recruiting|withdrawn", text)
+        ):
+            raise ValueError(f"status_text says closed but status is {self.status}")
+        return self
 
     @model_validator(mode="after")
     def _context_only_for_landmarks(self) -> TrialRecord:
