@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from lms_board.case import Biopsy, ComorbidityCode, Declined, Severity
 from lms_board.case_facts import CaseFacts
+from lms_board.drugs import CYTOTOXIC_CLASSES as CLASSIC_CYTOTOXIC_CLASSES
 from lms_board.drugs import HepaticRule, drug_vocabulary
 from lms_board.knowledge.schema import OptionRecord, TrialRecord
 from lms_board.treatment import DrugHistory, Outcome
@@ -40,17 +41,7 @@ IFOSFAMIDE_MIN_EGFR = 60
 #: chemotherapy's toxicities (mecbotamab vedotin carries MMAE, a microtubule poison).
 #: Not chemotherapy: tyrosine kinase and PARP inhibitors, hormonal drugs, immunotherapy (a
 #: caveat asks to confirm they are acceptable).
-CYTOTOXIC_CLASSES = frozenset(
-    {
-        "anthracycline",
-        "alkylating agent",
-        "antimetabolite",
-        "taxane",
-        "microtubule inhibitor",
-        "trabectedin-class",
-        "antibody-drug conjugate",
-    }
-)
+CYTOTOXIC_CLASSES = CLASSIC_CYTOTOXIC_CLASSES | {"antibody-drug conjugate"}
 #: Drug classes within which a failure counts for every member (anthracyclines; trabectedin
 #: and its analogue lurbinectedin).
 CROSS_RESISTANT_CLASSES = frozenset({"anthracycline", "trabectedin-class"})
