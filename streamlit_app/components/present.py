@@ -24,6 +24,7 @@ from streamlit_app.components.text import escape_md
 
 #: How many items of each list the screen has room for.
 TOP_OPTIONS, NOT_SUITABLE, GAPS, TRIALS, VISITS, PROMPTS, HISTORY = 3, 2, 3, 2, 2, 2, 3
+_PICK = "present_meeting_pick"
 _COLOURS = {"resectable": "green", "advanced": "orange"}
 
 
@@ -175,7 +176,7 @@ def _meeting_label(stored: StoredMeeting) -> str:
 
 
 def _picked() -> None:
-    session.set_current_meeting(st.session_state.get("present_meeting_pick"))
+    session.set_current_meeting(st.session_state.get(_PICK))
 
 
 def pick_meeting(meetings: list[StoredMeeting]) -> None:
@@ -187,12 +188,17 @@ def pick_meeting(meetings: list[StoredMeeting]) -> None:
     labels = {s.meeting_id: _meeting_label(s) for s in meetings}
     st.selectbox(
         "Meeting to present", list(labels), index=None, format_func=labels.__getitem__,
-        placeholder="Pick a meeting", key="present_meeting_pick", on_change=_picked,
+        placeholder="Pick a meeting", key=_PICK, on_change=_picked,
     )  # fmt: skip
+
+
+def _close_meeting() -> None:
+    session.set_current_meeting(None)
+    st.session_state.pop(_PICK, None)
 
 
 def change_meeting_button() -> None:
     st.button(
         "Other meeting", key="present_other", icon=":material/event:", type="tertiary",
-        on_click=session.set_current_meeting, args=(None,),
+        on_click=_close_meeting,
     )  # fmt: skip
