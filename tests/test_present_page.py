@@ -233,3 +233,21 @@ def test_notes_on_request(meeting_id: str) -> None:
     assert notes and notes not in "\n".join(t.value for t in at.text)
     at.toggle(key="present_notes").set_value(True)
     assert notes in "\n".join(t.value for t in ok(at.run()).text)
+
+
+def test_every_demo_case_on_the_deck(data_dir: Path) -> None:
+    """A meeting of every demo case: each screen renders, in agenda order, with its case."""
+    store = open_store()
+    cases = demo_cases()
+    for case in cases:
+        store.create(case, "setup")
+    ids = [c.case_id for c in reversed(cases)]
+    mid = MeetingStore(store).create_meeting(a_meeting(ids), "local:c").meeting_id
+    at = deck(mid)
+    for n, case_id in enumerate(ids, start=1):
+        body = shown(at)
+        assert f"case {n} of {len(ids)}" in body and case_id in body
+        assert "Top options" in body and "Why" in body
+        if n < len(ids):
+            at.button(key="present_right").click()
+            ok(at.run())
