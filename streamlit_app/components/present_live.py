@@ -1,8 +1,9 @@
 """The live parts of the deck: the timer against the case's slot, and the decision as stored now.
 
-Both are fragments that rerun on their own (``run_every``), not the page: the timer each
-second, the decision every :data:`POLL_SECONDS` (one indexed ``SELECT … LIMIT 1`` of the
-latest decision version). So a decision recorded on another app server against the same
+Both are fragments that rerun on their own (``run_every``), not the page: the timer every
+:data:`TICK_SECONDS`, the decision every :data:`POLL_SECONDS` (one indexed ``SELECT … LIMIT 1``
+of the latest decision version). Each rerun costs the server a short script run, so the timer
+does not tick every second: on a busy server that slowed the page's own reruns. So a decision recorded on another app server against the same
 PostgreSQL database shows on this screen within a few seconds, with no reload.
 """
 
@@ -20,6 +21,8 @@ from streamlit_app.components.text import escape_md
 
 #: How often an open deck re-reads the decision (a change elsewhere shows within this + a run).
 POLL_SECONDS = 2.0
+#: How often the timer is redrawn.
+TICK_SECONDS = 5.0
 _CLOCK = "present_clock"
 
 
@@ -55,7 +58,7 @@ def minutes_text(seconds: float) -> str:
     return f"{whole // 60}:{whole % 60:02d}"
 
 
-@st.fragment(run_every=1.0)
+@st.fragment(run_every=TICK_SECONDS)
 def timer(meeting_id: str, case_id: str, slot_minutes: int) -> None:
     """``⏱ 4:07 of 10 min``, red once the slot is used up."""
     spent = clock(meeting_id).elapsed(case_id, time.monotonic())
