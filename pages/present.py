@@ -9,6 +9,7 @@ import streamlit as st
 from lms_board.meeting.timetable import timetable
 from lms_board.store.meeting_store import MeetingStore
 from streamlit_app.components import decision_panel, present, present_live, session
+from streamlit_app.components.text import escape_md
 
 meetings = MeetingStore(session.store())
 meeting_id = session.current_meeting_id()
@@ -29,7 +30,8 @@ panel_open = decision_panel.is_open(meeting_id, case_id)
 
 with st.container(horizontal=True, vertical_alignment="center", key="present_bar"):
     st.markdown(
-        f"#### {meeting_id} · case {index + 1} of {len(ids)} · {slot.label}", width="content"
+        f"#### {escape_md(meeting_id)} · case {index + 1} of {len(ids)} · {slot.label}",
+        width="content",
     )
     present_live.timer(meeting_id, case_id, slot.minutes)
     present.nav_buttons(ids, index, disabled=panel_open)

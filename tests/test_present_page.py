@@ -229,10 +229,10 @@ def test_an_incomplete_decision_is_refused_with_the_field_named(meeting_id: str)
 
 def test_notes_on_request(meeting_id: str) -> None:
     at = deck(meeting_id)
-    notes = oligo_case().notes
-    assert notes and notes not in "\n".join(t.value for t in at.text)
+    notes = (oligo_case().notes or "").splitlines()[0]
+    assert notes and notes not in shown(at)
     at.toggle(key="present_notes").set_value(True)
-    assert notes in "\n".join(t.value for t in ok(at.run()).text)
+    assert notes in shown(ok(at.run()))
 
 
 def test_every_demo_case_on_the_deck(data_dir: Path) -> None:
@@ -251,3 +251,18 @@ def test_every_demo_case_on_the_deck(data_dir: Path) -> None:
         if n < len(ids):
             at.button(key="present_right").click()
             ok(at.run())
+
+
+def test_the_latest_treatment_line_is_never_left_out(data_dir: Path) -> None:
+    """DEMO-10 (four lines and more): the deck shows the last items, the latest in bold."""
+    from lms_board.export.text import history_items
+
+    store = open_store()
+    case = next(c for c in demo_cases() if c.case_id == "DEMO-10")
+    store.create(case, "setup")
+    mid = MeetingStore(store).create_meeting(a_meeting(["DEMO-10"]), "local:c").meeting_id
+    items = history_items(case)
+    assert len(items) > 3
+    body = shown(deck(mid))
+    assert f"**{items[-1]}**" in body and items[-2] in body
+    assert f"{len(items) - 3} earlier on the Assessment page." in body

@@ -89,8 +89,10 @@ def _form(assessment: Assessment, meeting: Meeting) -> Callable[[int, float], An
     names = {o.name: o.id for o in assessment.options}
     trials = {f"{t.nct} · {t.title}": t.nct for t in assessment.trials}
     people = {a.label: a for a in meeting.attendees}
-    deferred = st.radio("Outcome", ["decided", "deferred"], horizontal=True, key=f"{K}outcome")
+    top, intent = st.columns(2)
+    deferred = top.radio("Outcome", ["decided", "deferred"], horizontal=True, key=f"{K}outcome")
     if deferred == "decided":
+        intent.selectbox("Intent", INTENTS, index=None, key=f"{K}intent")
         st.markdown("##### Plan: each step one or more options done together; steps in order")
         for n in range(STEPS):
             left, right = st.columns([3, 2])
@@ -98,12 +100,15 @@ def _form(assessment: Assessment, meeting: Meeting) -> Callable[[int, float], An
             right.text_input(
                 f"Step {n + 1}: other (free text)", max_chars=300, key=f"{K}step{n}_text"
             )
-        st.selectbox("Intent", INTENTS, index=None, key=f"{K}intent")
-        st.text_area("Rationale", max_chars=5000, key=f"{K}rationale", height=80)
-        st.text_input("Why none of the tool's options (if so)", max_chars=2000, key=f"{K}departure")
-        st.multiselect("Options discussed", list(names), key=f"{K}discussed")
         left, right = st.columns(2)
-        left.selectbox("Trial referral", list(trials), index=None, key=f"{K}trial")
+        left.text_area("Rationale", max_chars=5000, key=f"{K}rationale", height=68)
+        right.text_area(
+            "Why none of the tool's options (if so)", max_chars=2000, key=f"{K}departure",
+            height=68,
+        )  # fmt: skip
+        left, middle, right = st.columns(3)
+        left.multiselect("Options discussed", list(names), key=f"{K}discussed")
+        middle.selectbox("Trial referral", list(trials), index=None, key=f"{K}trial")
         right.text_input("Trial referral (other, free text)", max_chars=2000, key=f"{K}trial_note")
     else:
         ready = readiness(assessment)

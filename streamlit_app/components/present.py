@@ -144,11 +144,13 @@ def notes(stored: StoredCase) -> None:
     """The case's free text (clinical summary, preference), shown only when switched on."""
     case = stored.case
     with st.container(border=True):
-        st.markdown("#### Notes")
-        st.text(case.notes or "No clinical summary.")
-        if case.history.patient_preference:
-            st.markdown("#### Patient preference")
-            st.text(case.history.patient_preference)
+        for title, text in (
+            ("Notes", case.notes or "No clinical summary."),
+            ("Patient preference", case.history.patient_preference),
+        ):
+            if text:
+                paragraphs = [escape_md(p) for p in text.splitlines() if p.strip()]
+                st.markdown(f"#### {title}\n" + "\n".join(f"##### {p}" for p in paragraphs))
 
 
 def nav_buttons(ids: list[str], index: int, *, disabled: bool) -> None:
