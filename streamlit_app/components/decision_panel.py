@@ -95,7 +95,7 @@ def _form(assessment: Assessment, meeting: Meeting) -> Callable[[int, float], An
         intent.selectbox("Intent", INTENTS, index=None, key=f"{K}intent")
         st.markdown("##### Plan: each step one or more options done together; steps in order")
         for n in range(STEPS):
-            left, right = st.columns([3, 2])
+            left, right = st.columns([5, 2])
             left.multiselect(f"Step {n + 1}: options", list(names), key=f"{K}step{n}")
             right.text_input(
                 f"Step {n + 1}: other (free text)", max_chars=300, key=f"{K}step{n}_text"
@@ -202,4 +202,4 @@ def panel(
     left, right = st.columns(2)
     if left.button("Save the decision", type="primary", key=f"{K}save"):
         save(meeting_id, case_id, build, version, minutes)
-    right.button("Close (keeps what is typed)", key=f"{K}close", on_click=close_panel)
+    right.button("Close without saving", key=f"{K}close", on_click=close_panel)

@@ -94,7 +94,6 @@ def decision_lines(stored: StoredDecision) -> list[str]:
 def decision(meeting_id: str, case_id: str) -> None:
     """The latest decision on the case at this meeting, re-read every :data:`POLL_SECONDS`."""
     stored = MeetingStore(session.store()).decision(meeting_id, case_id)
-    st.session_state[f"present_seen_{meeting_id}_{case_id}"] = stored.version if stored else 0
     with st.container(border=True, key="present_decision"):
         if stored is None:
             st.markdown("#### No decision recorded yet.")
