@@ -132,7 +132,7 @@ def test_every_page_with_a_demo_case(
     timeline = page.locator('[data-testid="stPlotlyChart"] .main-svg').first
     goto(page, "Imaging plan")
     expect(page.get_by_role("heading", name="Imaging plan · DEMO-05", exact=True)).to_be_visible()
-    expect(timeline).to_be_visible()
+    expect(timeline).to_be_visible(timeout=30_000)  # plotly draws after the run, slower under load
     expect(page.get_by_text("Board meeting").first).to_be_visible()
     screenshot(page, shots, "11-imaging-timeline")
 
