@@ -6,7 +6,9 @@ does), the page is chosen with ``switch_page`` and the one timed ``run()`` is th
 run of that session on that page. The ratio of the medians cancels the machine's speed and
 most of its load. The warm rerun of the same session is noted beside it.
 
-The store is a temp ``LMS_BOARD_DATA`` with the demo cases loaded.
+The store is a temp ``LMS_BOARD_DATA`` with the demo cases loaded and a meeting of all of them
+(the current meeting in every session, so Present shows its deck: the richest case, with a
+recorded decision, the timer and the decision fragments).
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
+from datetime import time as clock_time
 from functools import cache
 from pathlib import Path
 
@@ -31,6 +35,7 @@ from lms_board.demo import demo_cases
 
 TARGET_RATIO = 1.5
 CURRENT_KEY = "current_case_id"  # streamlit_app/components/session.py: CURRENT
+MEETING_KEY = "current_meeting_id"  # session.py: CURRENT_MEETING
 TIMEOUT = 60
 #: Interleaved rounds (baseline, then every page); more than other figures, as the ratio of two
 #: ~0.1 s runs is what a busy machine disturbs most.
@@ -95,15 +100,48 @@ def _timed_runs(at: AppTest) -> tuple[float, float, float]:
     return t1 - t0, c1 - c0, t2 - t1
 
 
-def _page_run(page: str, case_id: str) -> tuple[float, float, float]:
-    """First run (wall, CPU) and warm rerun of a fresh session on ``page``, ``case_id`` current."""
+def add_meeting(data: Path, case_id: str) -> str:
+    """A meeting of every case in the store under ``data``, with a decision on ``case_id``."""
+    from lms_board.meeting.capture import capture_decision, plan_steps
+    from lms_board.meeting.model import AgendaItem, Attendee, Meeting
+    from lms_board.store import database_url, open_store
+    from lms_board.store.engine import dispose_engine
+    from lms_board.store.meeting_store import MeetingStore
+
+    url = database_url({"LMS_BOARD_DATA": str(data)})
+    store = open_store(url)
+    team = [Attendee(name=f"Dr {s}", specialty=s) for s in ("sarcoma surgeon", "pathologist")]
+    meeting = Meeting(
+        date=date(2026, 12, 10), start_time=clock_time(14), place="Room 4", chair="Dr Chair",
+        coordinator="Coordinator", attendees=team,
+        agenda=[AgendaItem(case_id=s.case_id) for s in store.list_cases()],
+    )  # fmt: skip
+    meetings = MeetingStore(store)
+    meeting_id: str = meetings.create_meeting(meeting, "bench").meeting_id
+    stored = store.get(case_id)
+    assert stored is not None
+    a = assess(stored.case)
+    plan = plan_steps(a, [[a.options[0].id], ["text:review at the next board"]])
+    decision = capture_decision(a, stored.version, team, plan=plan, intent=a.options[0].intent)
+    meetings.record_decision(meeting_id, case_id, decision, "bench")
+    dispose_engine(url)
+    return meeting_id
+
+
+def _page_run(page: str, case_id: str, meeting_id: str) -> tuple[float, float, float]:
+    """First run (wall, CPU) and warm rerun of a fresh session on ``page``, ``case_id`` current
+    (and ``meeting_id``, for Present)."""
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
     at.session_state[CURRENT_KEY] = case_id
+    at.session_state[MEETING_KEY] = meeting_id
     at.switch_page(f"../pages/{page}.py")
     times = _timed_runs(at)
     if at.exception:
         raise RuntimeError(f"page {page}: {[e.value for e in at.exception]}")
-    if not at.title:
+    if page == "present":
+        if not any(case_id in m.value.replace("\\", "") for m in at.markdown):
+            raise RuntimeError(f"page present: the deck does not show {case_id}")
+    elif not at.title:
         raise RuntimeError(f"page {page}: no title rendered")
     return times
 
@@ -130,18 +168,19 @@ def measure(runs: int = PAGE_RUNS) -> tuple[str, PageTimes, dict[str, PageTimes]
     with tempfile.TemporaryDirectory(prefix="lms-bench-pages-") as tmp:
         root = Path(tmp)
         data = data_dir_with_cases(root / "data", len(demo_cases()))
+        meeting_id = add_meeting(data, case_id)
         baseline = one_line_app(root / "baseline")
         with _env(LMS_BOARD_DATA=str(data), LMS_BOARD_USER="bench"):
             names = pages()
             _baseline_run(baseline)  # warm-up: imports, knowledge base, script compile
             for name in names:
-                _page_run(name, case_id)
+                _page_run(name, case_id, meeting_id)
             base: tuple[list[float], ...] = ([], [], [])
             by_page: dict[str, tuple[list[float], ...]] = {n: ([], [], []) for n in names}
             for _ in range(runs):
                 for slot, timing in [
                     (base, _baseline_run(baseline)),
-                    *((by_page[n], _page_run(n, case_id)) for n in names),
+                    *((by_page[n], _page_run(n, case_id, meeting_id)) for n in names),
                 ]:
                     for values, value in zip(slot, timing, strict=True):
                         values.append(value)

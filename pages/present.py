@@ -1,67 +1,70 @@
-"""Present: the meeting screen, one case at a time in large type, previous/next."""
+"""Present: the open meeting's deck, one agenda case a screen, keyboard-driven, with the
+decision captured live (→/← or PageDown/PageUp: next/previous; D: the decision panel)."""
 
+import time
 from datetime import date
 
 import streamlit as st
 
-from streamlit_app.components import assessment_panel, present, session
-from streamlit_app.components.case_card import summary_line
-from streamlit_app.components.imaging_panel import history_events
+from lms_board.meeting.timetable import timetable
+from lms_board.store.meeting_store import MeetingStore
+from streamlit_app.components import decision_panel, present, present_live, session
 from streamlit_app.components.text import escape_md
-from streamlit_app.components.timeline import surveillance_timeline
 
-cases = session.store().list_cases()
-if not cases:
-    st.info("No cases on the board yet.")
+meetings = MeetingStore(session.store())
+meeting_id = session.current_meeting_id()
+stored_meeting = meetings.get_meeting(meeting_id) if meeting_id else None
+if stored_meeting is None:
+    present.pick_meeting(meetings.list_meetings())
     st.stop()
-index = present.position(cases)
-stored = cases[index]
-assessment = session.assessment_of(stored)
+meeting_id, meeting = stored_meeting.meeting_id, stored_meeting.meeting
+ids = present.agenda_ids(meeting)
+if not ids:
+    st.info(f"{meeting_id} has no cases on its agenda yet. Add them on its Meeting page.")
+    present.change_meeting_button()
+    st.stop()
+index = present.position(ids)
+case_id, slot = ids[index], timetable(meeting)[index]
+present_live.clock(meeting_id).show(case_id, time.monotonic())
+panel_open = decision_panel.is_open(meeting_id, case_id)
 
-with st.container(horizontal=True, vertical_alignment="center"):
-    st.button(
-        "◀ Previous",
-        key="present_prev",
-        disabled=index == 0,
-        on_click=present.go,
-        args=(cases, index - 1),
+with st.container(horizontal=True, vertical_alignment="center", key="present_bar"):
+    st.markdown(
+        f"#### {escape_md(meeting_id)} · case {index + 1} of {len(ids)} · {slot.label}",
+        width="content",
     )
-    st.button(
-        "Next ▶",
-        key="present_next",
-        disabled=index == len(cases) - 1,
-        on_click=present.go,
-        args=(cases, index + 1),
-    )
-    st.markdown(f"Case {index + 1} of {len(cases)}", width="content")
+    present_live.timer(meeting_id, case_id, slot.minutes)
+    present.nav_buttons(ids, index, disabled=panel_open)
+    if session.can_edit():
+        st.button(
+            "Decision", key="present_decide", icon=":material/gavel:", shortcut="D",
+            on_click=decision_panel.open_panel, args=(meeting_id, case_id),
+        )  # fmt: skip
+with st.sidebar:
     show_notes = st.toggle("Show free-text notes", key="present_notes", value=False)
+    present.change_meeting_button()
 
-title, badge = st.columns([1, 2], vertical_alignment="center")
-title.title(escape_md(stored.case_id))
-with badge:
-    assessment_panel.badge(assessment, size="##")
-st.markdown(f"#### {escape_md(summary_line(stored))}")
-if stored.case.question:
-    st.markdown(f"### Question: {escape_md(stored.case.question)}")
-present.history(stored)
-
-left, right = st.columns([2, 3], gap="large")
+saved = st.session_state.pop(decision_panel.SAVED, None)
+if saved:
+    st.toast(saved, icon=":material/check:")
+stored = session.store().get(case_id)
+if stored is None:
+    st.warning(f"Case {case_id} is on the agenda but was deleted since.")
+    st.stop()
+assessment = session.assessment_of(stored)
+present.heading(stored, assessment)
+present_live.decision(meeting_id, case_id)
+left, middle, right = st.columns(3, gap="large")
 with left:
-    st.markdown("### Top options")
-    present.top_options(assessment)
-    present.prompts(assessment)
+    present.why(assessment)
+with middle:
+    present.options(assessment)
+with right if assessment.workup_gaps else left:  # the column with room
+    present.history(stored)
 with right:
-    st.markdown("### Imaging timeline")
-    if assessment.imaging.surveillance:
-        figure = surveillance_timeline(
-            assessment.imaging.surveillance,
-            history_events(stored.case),
-            today=date.today(),
-            font_size=18,
-        )
-        st.plotly_chart(figure, width="stretch", key="present_timeline", theme=None)
-    else:
-        st.markdown("No surveillance schedule for this case.")
-
+    present.plans(assessment, date.today())
 if show_notes:
     present.notes(stored)
+if panel_open:
+    minutes = present_live.clock(meeting_id).elapsed(case_id, time.monotonic()) / 60
+    decision_panel.panel(meeting, meeting_id, case_id, assessment, stored.version, minutes)

@@ -135,6 +135,36 @@ def xss_cases() -> list[tuple[Case, BoardDecision]]:
 CASES = xss_cases()
 
 
+MEETING: list[str] = []
+
+
+def xss_meeting(store: Any) -> str:
+    """A meeting of the XSS cases, each decided with a plan of free text (the payloads) and a
+    trial note, by an attendee with a payload in the name: the Present deck shows all of it."""
+    from datetime import date, time
+
+    from lms_board.meeting.capture import capture_decision, plan_steps
+    from lms_board.meeting.model import AgendaItem, Attendee, Meeting
+    from lms_board.store.meeting_store import MeetingStore
+
+    meetings = MeetingStore(store)
+    meeting = Meeting(
+        date=date(2026, 12, 10), start_time=time(14), place="Room 4", chair="Chair",
+        coordinator="Coordinator", agenda=[AgendaItem(case_id=c.case_id) for c, _ in CASES],
+    )  # fmt: skip
+    meeting_id: str = meetings.create_meeting(meeting, "robust").meeting_id
+    for case, _ in CASES:
+        texts = [_single_line(p).strip()[:300] for p in PAYLOADS if p.strip()]
+        a = assess(case)
+        who = [Attendee(name=texts[0][:200], specialty="sarcoma surgeon")]
+        plan = plan_steps(a, [[f"text:{t}"] for t in texts[:8]])
+        decision = capture_decision(
+            a, 1, who, plan=plan, intent="curative", trial_note=" ".join(texts)[:5000]
+        )
+        meetings.record_decision(meeting_id, case.case_id, decision, "robust")
+    return meeting_id
+
+
 @pytest.fixture(scope="module")
 def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     data = tmp_path_factory.mktemp("xss-data")
@@ -146,6 +176,7 @@ def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     for case, decision in CASES:
         store.create(case, "robust")
         store.record_decision(case.case_id, decision, "robust")
+    MEETING.append(xss_meeting(store))
     yield data
     mp.undo()
 
@@ -187,6 +218,7 @@ def test_free_text_is_never_rendered_as_html_on_any_page(
     page = page_name
     at = AppTest.from_file(str(APP), default_timeout=60)
     at.session_state["current_case_id"] = case_id
+    at.session_state["current_meeting_id"] = MEETING[0]  # Present shows the meeting's deck
     at.switch_page(f"../pages/{page}.py")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
