@@ -195,10 +195,14 @@ def test_severe_organ_dysfunction_counts_towards_the_single_agent_rule() -> None
         {"code": "renal_impairment", "severity": "severe"},
     ],
 )
-def test_severe_renal_impairment_is_a_vulnerability_factor(renal: dict[str, Any]) -> None:
+def test_severe_renal_impairment_rules_combinations_out(renal: dict[str, Any]) -> None:
+    """Severe renal impairment (eGFR under 30, or recorded as severe, e.g. on dialysis) is
+    enough on its own: no combination chemotherapy, the reason names the kidneys; single
+    agents stay."""
     alone = run(make(METASTATIC, comorbid(renal)))
-    demoted = caveats(alone, "doxorubicin-trabectedin")
-    assert any("severe renal impairment" in c.lower() and "single agent" in c for c in demoted)
+    assert not [o for o in alone.options if OPTIONS[o.id].combination]
+    assert "severe renal impairment" in not_suitable(alone, "doxorubicin-trabectedin").lower()
+    assert "doxorubicin" in option_ids(alone)
     with_age = run(make(METASTATIC, comorbid(renal, **{"patient.age": 76})))
     assert not [o for o in with_age.options if OPTIONS[o.id].combination]
 

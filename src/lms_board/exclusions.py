@@ -253,14 +253,19 @@ def vulnerability_factors(facts: CaseFacts) -> list[str]:
 
 
 def _decisive(facts: CaseFacts) -> bool:
-    """ECOG 2 or frailty: enough on its own to rule combinations out."""
-    return facts.case.patient.ecog == SINGLE_AGENT_ECOG or facts.frail
+    """ECOG 2, frailty, or severe hepatic or renal impairment (eGFR under 30 mL/min, or
+    dialysis): enough on its own to rule combinations out."""
+    return (
+        facts.case.patient.ecog == SINGLE_AGENT_ECOG
+        or facts.frail
+        or bool(facts.severe_organ_dysfunction)
+    )
 
 
 def combination_when_vulnerable(combination: bool, facts: CaseFacts) -> Ruling | None:
-    """ECOG 2 or frailty, or any two of ECOG 2, age 75 or over, frailty and severe organ
-    dysfunction: no combination chemotherapy (age or organ dysfunction alone only moves
-    combinations after single agents, with a caveat)."""
+    """ECOG 2, frailty or severe organ dysfunction, or age 75 or over with any of them: no
+    combination chemotherapy (age alone only moves combinations after single agents, with a
+    caveat)."""
     why = vulnerability_factors(facts)
     if not combination or not why or (len(why) < 2 and not _decisive(facts)):
         return None
