@@ -29,7 +29,7 @@ run: $(STAMP)
 	$(BIN)/lms-board serve --port $(PORT)
 
 ## ruff, mypy on src/lms_board, streamlit_app and pages, then pytest (real-browser tests run
-## when chromium is present; every warning is an error: pyproject.toml would name any exception).
+## when chromium is present; every warning is an error but the one pyproject.toml names, with why).
 test: $(STAMP) lint typecheck pytest
 
 lint: $(STAMP)
