@@ -7,20 +7,14 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from lms_board.meeting.quality import quality_csv, quality_rows, quality_table
+from lms_board.meeting.quality import quality_csv, quality_rows, store_quality_table
 from streamlit_app.components import meeting_quality as q
 from streamlit_app.components import session
 from streamlit_app.components.text import escape_md
 
 st.title("Concordance")
 meetings = session.meetings()
-rows = quality_table(
-    meetings.list_meetings(),
-    meetings.decisions(),
-    meetings.actions(),
-    meetings.implementations(),
-    date.today(),
-)
+rows = store_quality_table(meetings, date.today())
 per_meeting, everything = rows[:-1], rows[-1]
 if not everything.decided + everything.deferred:
     st.info("No board decisions recorded yet: the figures appear once meetings have decided.")

@@ -100,16 +100,9 @@ def cmd_paper(args: argparse.Namespace) -> int:
 
 
 def cmd_quality(args: argparse.Namespace) -> int:
-    from lms_board.meeting.quality import quality_csv, quality_table
+    from lms_board.meeting.quality import quality_csv, store_quality_table
 
-    meetings = _meetings(args)
-    rows = quality_table(
-        meetings.list_meetings(),
-        meetings.decisions(),
-        meetings.actions(),
-        meetings.implementations(),
-        date.today(),
-    )
+    rows = store_quality_table(_meetings(args), date.today())
     text = quality_csv(rows)
     if args.output:
         return _write(Path(args.output), text.encode("utf-8"))

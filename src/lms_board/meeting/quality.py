@@ -27,6 +27,7 @@ from lms_board.store.meeting_records import (
     StoredImplementation,
     StoredMeeting,
 )
+from lms_board.store.meeting_store import MeetingStore
 
 Concordance = Literal["first", "any", "none"]
 
@@ -151,6 +152,18 @@ def _row(
         deviation_reasons=_counted(
             i.implementation.reason or "" for i in impls if not i.implementation.as_decided
         ),
+    )
+
+
+def store_quality_table(meetings: MeetingStore, today: date) -> list[QualityRow]:
+    """:func:`quality_table` over everything the store holds (the Concordance page and
+    ``lms-board meeting quality`` alike)."""
+    return quality_table(
+        meetings.list_meetings(),
+        meetings.decisions(),
+        meetings.actions(),
+        meetings.implementations(),
+        today,
     )
 
 
