@@ -61,16 +61,17 @@ _KEPT_CMAPS = ((3, 1), (3, 10))
 @cache
 def _font_bytes(name: str) -> bytes:
     """The face without its unused layout tables (glyph ids, cmap and metrics unchanged)."""
-    font = ttLib.TTFont(str(font_path(name)), recalcTimestamp=False)
-    for tag in _UNUSED_TABLES:
-        if tag in font:
-            del font[tag]
-    cmap = font["cmap"]
-    kept = [t for t in cmap.tables if (t.platformID, t.platEncID) in _KEPT_CMAPS]
-    if kept:
-        cmap.tables = kept
     out = io.BytesIO()
-    font.save(out)
+    # The context manager closes the face's file (left open, it is a ResourceWarning).
+    with ttLib.TTFont(str(font_path(name)), recalcTimestamp=False) as font:
+        for tag in _UNUSED_TABLES:
+            if tag in font:
+                del font[tag]
+        cmap = font["cmap"]
+        kept = [t for t in cmap.tables if (t.platformID, t.platEncID) in _KEPT_CMAPS]
+        if kept:
+            cmap.tables = kept
+        font.save(out)
     return out.getvalue()
 
 
