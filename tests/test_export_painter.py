@@ -39,11 +39,15 @@ def test_cloned_faces_measure_like_a_fresh_parse() -> None:
     for style, name in FACES.items():
         fresh.add_font("DejaVu", style, str(font_path(name)))
     add_fonts(cloned, "BI")
-    for style in FACES:
-        for pdf in (cloned, fresh):
-            pdf.set_font("DejaVu", style, 9)
-        text = "Gemcitabine + docetaxel ≥ 16 G ü ç ± – µ"
-        assert cloned.get_string_width(text) == pytest.approx(fresh.get_string_width(text))
+    try:
+        for style in FACES:
+            for pdf in (cloned, fresh):
+                pdf.set_font("DejaVu", style, 9)
+            text = "Gemcitabine + docetaxel ≥ 16 G ü ç ± – µ"
+            assert cloned.get_string_width(text) == pytest.approx(fresh.get_string_width(text))
+    finally:  # fpdf2's add_font leaves each face's file open (a ResourceWarning when collected)
+        for font in fresh.fonts.values():
+            font.ttfont.close()
 
 
 @pytest.mark.parametrize("style", STYLES)
