@@ -12,8 +12,8 @@ from datetime import date
 
 import streamlit as st
 
-from lms_board.assessment import Assessment, Stage
-from lms_board.export.text import case_line, history_items, next_visits
+from lms_board.assessment import Assessment
+from lms_board.export.text import case_line, history_items, next_visits, stage_text
 from lms_board.meeting.model import Meeting
 from lms_board.store import StoredCase
 from lms_board.store.meeting_records import StoredMeeting
@@ -57,22 +57,13 @@ def more(count: int, shown: int, where: str) -> None:
         st.caption(f"{count - shown} more on the {where} page.")
 
 
-def stage_words(stage: Stage) -> str:
-    """``AJCC8 trunk/extremity T2 N0 M1 · stage IV`` (why a stage has no group: Assessment)."""
-    if stage.system is None:
-        return "not staged"
-    tnm = " ".join(p for p in (stage.t, stage.n, stage.m) if p)
-    group = f"stage {stage.group}" if stage.group else "no stage group"
-    return f"{stage.system} {tnm} · {group}".replace("  ", " ")
-
-
 def heading(stored: StoredCase, assessment: Assessment) -> None:
     """The case and its classification with grade and stage, the question, the case in one
     line."""
     case, c = stored.case, assessment.classification
     colour = _COLOURS.get(c.category, "blue")
     badge = f":{colour}-background[{escape_md(classification_text(assessment))}]"
-    grade_stage = f"FNCLCC {grade_cell(assessment)} · {stage_words(assessment.stage)}"
+    grade_stage = f"FNCLCC {grade_cell(assessment)} · {stage_text(assessment.stage, note=False)}"
     st.markdown(
         f"### {escape_md(stored.case_id)} {badge} {escape_md(grade_stage)}\n"
         f"### {escape_md(case.question or 'No question recorded.')}\n"

@@ -144,17 +144,18 @@ def grade_text(grade: Grade | None) -> str:
     return f"unknown (components incomplete: {parts})"
 
 
-def stage_text(stage: Stage) -> str:
-    """``AJCC8 trunk/extremity · T3 N0 M0 · stage IIIB``; the note when no group."""
+def stage_text(stage: Stage, *, note: bool = True) -> str:
+    """``AJCC8 trunk/extremity · T3 N0 M0 · stage IIIB``, then the assessment's note in
+    brackets (``note=False``: without it, for a one-line heading)."""
     if stage.system is None:
-        return stage.note or "no staging system applies"
+        return (stage.note if note else None) or "no staging system applies"
     tnm = " ".join(x for x in (stage.t, stage.n, stage.m) if x)
     bits = [stage.system]
     if tnm:
         bits.append(tnm)
     bits.append(f"stage {stage.group}" if stage.group else "no stage group")
     out = " · ".join(bits)
-    if stage.note:
+    if note and stage.note:
         out += f" ({stage.note})"
     return out
 
